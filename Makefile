@@ -1,0 +1,50 @@
+# Two commands do all set-up: `make lab` opens the course, `make test` runs every test.
+# Both create .venv (project-local) and install the pinned list from environment.yml
+# plus the `utils` package; the install is skipped when those files have not changed.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# The install is keyed on the content of the files that define it.
+INSTALL_KEY := $(shell cat environment.yml pyproject.toml jupyter-config/lab/overrides.json 2>/dev/null | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(INSTALL_KEY)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+FIRST_LESSON := notebooks/00_start_here.ipynb
+
+.PHONY: lab test install bench data data-env site present clean help dictionary
+
+help:
+	@echo "make lab    - set up (first time only) and open the course in JupyterLab"
+	@echo "make test   - set up (first time only) and run every test"
+	@echo "make bench  - run the benchmark scripts and print their tables"
+	@echo "make data   - re-derive course_data tables from ../shared/data-sources (maintainers; needs opensim)"
+
+install: $(STAMP)
+
+$(STAMP): environment.yml pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	sed -n 's/^ *- *\([A-Za-z0-9_.-]*==[^ ]*\).*/\1/p' environment.yml > $(VENV)/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	mkdir -p $(LAB_SETTINGS)
+	cp jupyter-config/lab/overrides.json $(LAB_SETTINGS)/overrides.json
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+lab: install
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(FIRST_LESSON)
+
+test: install
+	$(BIN)/python -m pytest --nbval-lax tests notebooks
+
+bench: install
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) build
+
+dictionary: install
+	$(BIN)/python -m scripts.build_data_dictionary

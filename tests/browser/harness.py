@@ -1,0 +1,468 @@
+"""Drive a real JupyterLab in Debian's Chromium: shared by the browser tests and benchmarks.
+
+Nothing here imports pytest. `LabServer` runs `jupyter lab` on a throw-away copy of the
+notebooks; `open_browser` starts Chromium through Playwright; `LessonPage` opens one
+notebook, runs it and reads back what the learner would see.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+OVERRIDES_JSON = REPO_ROOT / "jupyter-config" / "lab" / "overrides.json"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_MISSING = (
+    "Chromium not found: install Debian's chromium (apt-get install chromium) "
+    "to run the browser tests"
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+VIEWPORT = {"width": 1400, "height": 900}
+# Tallest screenshot taken of a notebook (pixels), so a long lesson stays one readable image.
+MAX_SCREENSHOT_HEIGHT = 16000
+
+
+def chromium_path():
+    """Return the Chromium executable to use (env CHROMIUM_PATH or Debian's), or None if absent."""
+    path = os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM
+    return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
+def lesson_notebooks(folder=NOTEBOOKS_DIR):
+    """Return the lesson notebooks (`*.ipynb` directly in `folder`), sorted by name."""
+    return sorted(Path(folder).glob("*.ipynb"))
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LabServer:
+    """A `jupyter lab` process serving a temporary copy of `notebooks_dir`.
+
+    Settings, workspaces, runtime files, IPython profile and learner progress all live in
+    a temporary folder removed by `stop()`; the course `overrides.json` is applied as the
+    application settings. Raises RuntimeError if the server does not answer in time.
+    """
+
+    def __init__(self, notebooks_dir=NOTEBOOKS_DIR, overrides=OVERRIDES_JSON, timeout=60):
+        self.tmp = Path(tempfile.mkdtemp(prefix="course-lab-"))
+        self.root_dir = self.tmp / "notebooks"
+        shutil.copytree(
+            notebooks_dir, self.root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+        )
+        app_settings = self.tmp / "app-settings"
+        app_settings.mkdir()
+        shutil.copyfile(overrides, app_settings / "overrides.json")
+        self.port = _free_port()
+        self.token = os.urandom(24).hex()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log_path = self.tmp / "server.log"
+        env = dict(os.environ)
+        for name in ("settings", "workspaces", "runtime", "config", "ipython", "progress"):
+            (self.tmp / name).mkdir()
+        env.update(
+            JUPYTERLAB_SETTINGS_DIR=str(self.tmp / "settings"),
+            JUPYTERLAB_WORKSPACES_DIR=str(self.tmp / "workspaces"),
+            JUPYTER_RUNTIME_DIR=str(self.tmp / "runtime"),
+            JUPYTER_CONFIG_DIR=str(self.tmp / "config"),
+            IPYTHONDIR=str(self.tmp / "ipython"),
+            COURSE_PROGRESS_PATH=str(self.tmp / "progress" / "progress.json"),
+        )
+        cmd = [
+            sys.executable, "-m", "jupyterlab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--port-retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root_dir}",
+            f"--LabApp.app_settings_dir={app_settings}",
+        ]  # fmt: skip
+        if hasattr(os, "getuid") and os.getuid() == 0:
+            cmd.append("--allow-root")
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=self.tmp
+        )
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"jupyter lab exited with code {self.process.returncode}:\n{self.log_tail()}"
+                )
+            try:
+                self.api("GET", "/api/status", timeout=2)
+                return
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.2)
+        raise RuntimeError(f"jupyter lab did not answer /api/status in {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines=40):
+        """Return the last `lines` lines of the server's log."""
+        self._log.flush()
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def api(self, method, path, timeout=10):
+        """Call the server's REST API with the token; return the decoded JSON (or None)."""
+        request = urllib.request.Request(
+            self.base_url + path,
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def lab_url(self, notebook_name):
+        """Return the URL opening `notebook_name` in a reset workspace, token included."""
+        quoted = urllib.parse.quote(notebook_name)
+        return f"{self.base_url}/lab/tree/{quoted}?reset&token={self.token}"
+
+    def sessions_for(self, notebook_name):
+        """Return the server's sessions whose path is `notebook_name`."""
+        return [s for s in self.api("GET", "/api/sessions") if s.get("path") == notebook_name]
+
+    def shutdown_kernels(self, notebook_name):
+        """Delete every session (and so its kernel) opened on `notebook_name`."""
+        for session in self.sessions_for(notebook_name):
+            self.api("DELETE", f"/api/sessions/{session['id']}")
+
+    def stop(self):
+        """Stop the server (gracefully, then by force) and remove the temporary folder."""
+        if self.process.poll() is None:
+            try:
+                self.api("POST", "/api/shutdown", timeout=5)
+            except (OSError, urllib.error.URLError):
+                self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def open_browser(playwright, executable):
+    """Launch Chromium at `executable` through Playwright (headless) and return the Browser."""
+    return playwright.chromium.launch(
+        executable_path=executable, args=CHROMIUM_ARGS, headless=True
+    )
+
+
+# Runs in the page before JupyterLab: records every dialog title and toast text that appears.
+_RECORDER_JS = """
+(() => {
+  window.__course = {dialogs: [], toasts: []};
+  const seen = new WeakSet();
+  const scan = () => {
+    for (const el of document.querySelectorAll('.jp-Dialog-header, .jp-Dialog-content')) {
+      if (!seen.has(el)) { seen.add(el); window.__course.dialogs.push(el.innerText.trim()); }
+    }
+    for (const el of document.querySelectorAll('.Toastify__toast, .jp-Notification-Toast')) {
+      if (!seen.has(el)) { seen.add(el); window.__course.toasts.push(el.innerText.trim()); }
+    }
+  };
+  new MutationObserver(scan).observe(document, {childList: true, subtree: true});
+})();
+"""
+
+# True when the notebook has finished: no `[*]`, every non-empty code cell numbered,
+# every plotly figure drawn, no widget still loading.
+_SETTLED_JS = """
+() => {
+  const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+  if (!nb) return false;
+  const cells = [...nb.querySelectorAll('.jp-CodeCell')];
+  for (const cell of cells) {
+    const prompt = cell.querySelector('.jp-InputArea-prompt');
+    const text = prompt ? prompt.innerText : '';
+    if (text.includes('*')) return false;
+    const src = cell.querySelector('.jp-InputArea-editor');
+    const empty = src && src.innerText.trim() === '';
+    if (!empty && !/\\[\\d+\\]/.test(text)) return false;
+  }
+  for (const plot of nb.querySelectorAll('.js-plotly-plot')) {
+    if (!plot.querySelector('svg.main-svg')) return false;
+  }
+  const outputs = [...nb.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText).join('\\n');
+  if (outputs.includes('Loading widget')) return false;
+  return true;
+}
+"""
+
+# Everything the assertions need, read in one pass.
+_REPORT_JS = """
+() => {
+  const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+  const outs = nb ? [...nb.querySelectorAll('.jp-OutputArea-output')] : [];
+  const plots = nb ? [...nb.querySelectorAll('.js-plotly-plot')] : [];
+  const stderr = outs.filter(o => o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr');
+  const prompts = nb ? [...nb.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.innerText.trim()) : [];
+  return {
+    notebookFound: !!nb,
+    codeCells: prompts.length,
+    prompts,
+    plots: plots.length,
+    plotsUndrawn: plots.filter(p => !p.querySelector('svg.main-svg')).length,
+    widgets: nb ? nb.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length : 0,
+    stderr: stderr.map(o => o.innerText.slice(0, 2000)),
+    outputText: outs.map(o => o.innerText).join('\\n'),
+    openNotebooks: document.querySelectorAll('.jp-NotebookPanel').length,
+    kernelName: (document.querySelector('.jp-KernelName') || {}).innerText || null,
+    dialogs: window.__course ? window.__course.dialogs : [],
+    toasts: window.__course ? window.__course.toasts : [],
+  };
+}
+"""
+
+# A fingerprint of what `.course-probe-output` shows: its text plus each plotly figure's data
+# and layout (plotly's generated `uid`s left out, so a redraw of the same figure is no change).
+_PROBE_STATE_JS = """
+(selector) => {
+  const el = document.querySelector(selector);
+  if (!el) return null;
+  const skip = (k, v) => (k === 'uid' || k === '_context' || k.startsWith('_')) ? undefined
+      : (ArrayBuffer.isView(v) ? Array.from(v) : v);
+  const plots = [...el.querySelectorAll('.js-plotly-plot')];
+  return {
+    drawn: plots.every(p => p.querySelector('svg.main-svg')),
+    plots: plots.length,
+    fingerprint: el.innerText + '\\u0000' + plots.map(p => JSON.stringify([p.data, p.layout], skip)).join('\\u0000')
+        + (plots.length ? '' : el.innerHTML),
+  };
+}
+"""
+
+
+class LessonPage:
+    """One browser page showing one notebook, with everything it did recorded.
+
+    Records console errors, uncaught page errors, requests to hosts other than this machine
+    (aborted), and the bytes the server sent over websockets.
+    """
+
+    def __init__(self, context, server, notebook_name):
+        self.server = server
+        self.name = notebook_name
+        self.console_errors = []
+        self.page_errors = []
+        self.blocked_requests = []
+        self.ws_bytes = 0
+        self.page = context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.page.add_init_script(_RECORDER_JS)
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        self.page.on("websocket", self._on_websocket)
+        self.page.route("**/*", self._route)
+
+    def _on_console(self, message):
+        if message.type == "error":
+            location = message.location or {}
+            self.console_errors.append(f"{message.text} ({location.get('url', '')})")
+
+    def _on_websocket(self, websocket):
+        websocket.on("framereceived", self._count_frame)
+
+    def _count_frame(self, payload):
+        self.ws_bytes += len(payload.encode("utf-8") if isinstance(payload, str) else payload)
+
+    def _route(self, route):
+        host = urllib.parse.urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked_requests.append(route.request.url)
+            route.abort()
+
+    def open(self, timeout=60_000):
+        """Load JupyterLab on the notebook and wait until its kernel is idle."""
+        self.page.set_viewport_size(VIEWPORT)
+        self.page.goto(self.server.lab_url(self.name), wait_until="domcontentloaded")
+        self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=timeout)
+        self.wait_kernel_idle(timeout)
+
+    def wait_kernel_idle(self, timeout=60_000):
+        """Wait until the server reports this notebook's kernel idle. Raises TimeoutError."""
+        deadline = time.monotonic() + timeout / 1000
+        while time.monotonic() < deadline:
+            sessions = self.server.sessions_for(self.name)
+            if sessions and all(
+                (s.get("kernel") or {}).get("execution_state") == "idle" for s in sessions
+            ):
+                return
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.name}: kernel not idle after {timeout / 1000:.0f} s")
+
+    def run_all(self):
+        """Run every cell through the menu Run → Run All Cells."""
+        self.page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        self.page.locator(".lm-Menu-item:not(.lm-mod-disabled)").filter(
+            has=self.page.locator(".lm-Menu-itemLabel", has_text="Run All Cells")
+        ).first.click()
+
+    def wait_settled(self, timeout=120_000):
+        """Wait until every cell has run and every figure and widget is drawn."""
+        self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=timeout)
+        self.wait_kernel_idle(timeout)
+        self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=timeout)
+
+    def report(self):
+        """Return a dict describing the notebook as drawn (see `_REPORT_JS`)."""
+        return self.page.evaluate(_REPORT_JS)
+
+    def probe_state(self, selector=".course-probe-output"):
+        """Return the fingerprint of the element matching `selector`, or None if absent."""
+        return self.page.evaluate(_PROBE_STATE_JS, selector)
+
+    def probe_kind(self):
+        """Return what `.course-probe` is: slider, select, radio, checkbox, text, button, or None."""
+        return self.page.evaluate(
+            """() => {
+              const el = document.querySelector('.course-probe');
+              if (!el) return null;
+              const has = (s) => el.matches(s) || el.querySelector(s);
+              if (has('.noUi-handle, input[type=range]')) return 'slider';
+              if (has('select')) return 'select';
+              if (has('input[type=radio]')) return 'radio';
+              if (has('input[type=checkbox]')) return 'checkbox';
+              if (has('input[type=text], input[type=number], input:not([type]), textarea')) return 'text';
+              if (has('button')) return 'button';
+              return 'unknown';
+            }"""
+        )
+
+    def act_on_probe(self, kind, step=0):
+        """Change `.course-probe` once as a learner would; `step` picks direction or option."""
+        probe = self.page.locator(".course-probe").first
+        probe.scroll_into_view_if_needed()
+        if kind == "slider":
+            handle = probe.locator(".noUi-handle, input[type=range]").first
+            handle.focus()
+            key = "ArrowRight" if step % 2 == 0 else "ArrowLeft"
+            if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax"):
+                key = "ArrowLeft"
+            elif handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemin"):
+                key = "ArrowRight"
+            handle.press(key)
+        elif kind == "select":
+            select = probe.locator("select").first
+            values = select.evaluate("s => [...s.options].map(o => o.value)")
+            current = select.input_value()
+            others = [v for v in values if v != current]
+            select.select_option(others[step % len(others)])
+        elif kind == "radio":
+            options = probe.locator("input[type=radio]")
+            unchecked = [i for i in range(options.count()) if not options.nth(i).is_checked()]
+            options.nth(unchecked[step % len(unchecked)]).click()
+        elif kind == "checkbox":
+            probe.locator("input[type=checkbox]").first.click()
+        elif kind == "text":
+            field = probe.locator(
+                "input[type=text], input[type=number], input:not([type]), textarea"
+            ).first
+            field.fill(str(step + 2))
+            field.press("Enter")
+        elif kind == "button":
+            (probe if probe.evaluate("e => e.matches('button')") else probe.locator("button").first).click()
+        else:
+            raise ValueError(f"{self.name}: no way to act on a .course-probe of kind {kind!r}")
+
+    def wait_probe_changed(self, before, timeout=15_000):
+        """Wait until `.course-probe-output` differs from `before` and is drawn; return ms taken in page."""
+        return self.page.wait_for_function(
+            """([js, before]) => {
+              const state = (new Function('return ' + js))()('.course-probe-output');
+              return state && state.drawn && state.fingerprint !== before ? performance.now() : false;
+            }""",
+            arg=[_PROBE_STATE_JS, before],
+            polling="raf",
+            timeout=timeout,
+        ).json_value()
+
+    def answer_quiz(self, timeout=15_000):
+        """Pick an option in the first `.course-quiz`, press its Check button; return feedback text.
+
+        Returns None when the lesson has no quiz. Raises TimeoutError if no feedback appears.
+        """
+        quiz = self.page.locator(".course-quiz").first
+        if self.page.locator(".course-quiz").count() == 0:
+            return None
+        quiz.scroll_into_view_if_needed()
+        feedback = quiz.locator(".course-quiz-feedback").first
+        if quiz.locator(".course-quiz-feedback").count() == 0:
+            feedback = self.page.locator(".course-quiz-feedback").first
+        before = feedback.inner_text()
+        if quiz.locator("input[type=radio]").count():
+            quiz.locator("input[type=radio]").first.click()
+        elif quiz.locator("input[type=checkbox]").count():
+            quiz.locator("input[type=checkbox]").first.click()
+        elif quiz.locator("select").count():
+            select = quiz.locator("select").first
+            values = select.evaluate("s => [...s.options].map(o => o.value)")
+            select.select_option(values[-1])
+        elif quiz.locator(".widget-toggle-buttons button").count():
+            quiz.locator(".widget-toggle-buttons button").first.click()
+        buttons = quiz.locator("button:not(.widget-toggle-button)")
+        check = buttons.filter(has_text="Check")
+        (check if check.count() else buttons).first.click()
+        self.page.wait_for_function(
+            """([el, before]) => el.innerText.trim() !== '' && el.innerText !== before""",
+            arg=[feedback.element_handle(), before],
+            timeout=timeout,
+        )
+        return feedback.inner_text().strip()
+
+    def screenshot(self, path):
+        """Save one image of the whole notebook (viewport stretched to its height) to `path`."""
+        height = self.page.evaluate(
+            """() => {
+              const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')
+                || document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+              return nb ? nb.scrollHeight - nb.clientHeight + window.innerHeight : window.innerHeight;
+            }"""
+        )
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.page.set_viewport_size(
+            {"width": VIEWPORT["width"], "height": min(max(height, VIEWPORT["height"]), MAX_SCREENSHOT_HEIGHT)}
+        )
+        self.page.wait_for_timeout(300)
+        self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=15_000)
+        self.page.screenshot(path=str(path), full_page=True)
+        self.page.set_viewport_size(VIEWPORT)
+
+    def close(self):
+        """Close the page, then shut down the notebook's kernel on the server."""
+        self.page.close()
+        self.server.shutdown_kernels(self.name)
