@@ -107,7 +107,7 @@ def _sign_conventions(osim, model, state) -> tuple[int, int, list[str]]:
     toes1 = _origin_in_ground(model, state, "toes_r") - _origin_in_ground(model, state, "talus_r")
     ankle_sign = 1 if toes1[1] > toes0[1] else -1
     notes.append(
-        f"knee_angle_r range [{math.degrees(lo):.1f}, {math.degrees(hi):.1f}] deg; "
+        f"knee_angle_r range [{math.degrees(lo):.1f}, {math.degrees(hi):.1f}] deg, "
         f"flexion = {'+' if knee_sign > 0 else '-'}knee_angle_r (talus moves posteriorly)"
     )
     notes.append(f"dorsiflexion = {'+' if ankle_sign > 0 else '-'}ankle_angle_r (toes rise)")
@@ -209,7 +209,7 @@ def derive(osim, sources: Path, out_dir: Path) -> list[dict]:
             ankles = sorted({p[1] for p in poses})
             notes.append(
                 f"{model_id} {mid} {joint}: path changes at {len(poses)} grid poses (knee "
-                f"{knees[0]}..{knees[-1]} deg, ankle {ankles[0]}..{ankles[-1]} deg); one-sided "
+                f"{knees[0]}..{knees[-1]} deg, ankle {ankles[0]}..{ankles[-1]} deg), one-sided "
                 "difference on the smooth side used there"
             )
         for mid in muscle_ids:
@@ -244,31 +244,31 @@ def derive(osim, sources: Path, out_dir: Path) -> list[dict]:
     inputs = [MODELS[m]["input"] for m in MODELS]
     geometry_steps = [
         "load each unscaled generic model with OpenSim and initialise its system",
-        "set every coordinate to its default value (hip neutral; subtalar and mtp 0)",
+        "set every coordinate to its default value (hip neutral, subtalar and mtp 0)",
         f"grid: knee flexion {KNEE_FLEXION_DEG[0]}..{KNEE_FLEXION_DEG[-1]} deg and ankle dorsiflexion "
-        f"{ANKLE_DORSIFLEXION_DEG[0]}..{ANKLE_DORSIFLEXION_DEG[-1]} deg in 5 deg steps; right leg",
+        f"{ANKLE_DORSIFLEXION_DEG[0]}..{ANKLE_DORSIFLEXION_DEG[-1]} deg in 5 deg steps, right leg",
         "map to model coordinates knee_angle_r and ankle_angle_r with each model's sign, measured on "
-        "the model (knee flexion moves the talus posteriorly; dorsiflexion lifts the toes)",
+        "the model (knee flexion moves the talus posteriorly, dorsiflexion lifts the toes)",
         "at every pose set each CoordinateCouplerConstraint's dependent coordinate from its coupling "
         "function (Rajagopal patellofemoral knee_angle_r_beta) and check all position constraint "
-        "errors are below 1e-10; realize Position",
+        "errors are below 1e-10, then realize Position",
         "length_m = Muscle.getLength (musculotendon path length including wrapping)",
         "moment arms = Muscle.computeMomentArm (OpenSim MomentArmSolver: joint moment per unit "
         "musculotendon tension), in m",
         "check by tendon excursion: -dL/d(angle) from differences of Muscle.getLength with a step of "
-        f"{FD_STEP_RAD} rad (central; second-order one-sided at clamped coordinate limits)",
+        f"{FD_STEP_RAD} rad (central, second-order one-sided at clamped coordinate limits)",
         f"where forward and backward differences differ by more than {KINK_TOLERANCE_M} m (the path "
         "changes exactly at the pose: conditional path point or wrap switch) the one-sided difference "
         "on the side whose lengths are smooth is used (poses listed in notes)",
-        "ankle_moment_arm_m = -dL/d(plantarflexion angle): positive = plantarflexor",
-        "knee_moment_arm_m = -dL/d(knee flexion angle): positive = knee flexor",
+        "ankle_moment_arm_m: moment arm about ankle plantarflexion, positive = plantarflexor (model value x -1 where +ankle_angle_r is dorsiflexion)",
+        "knee_moment_arm_m: moment arm about knee flexion, positive = knee flexor (model value x the knee sign)",
         "largest difference between computeMomentArm and tendon excursion per muscle and joint "
         "recorded in notes (where it is large the path has wrap-surface transitions, so length "
         "changes there are not the integral of the tabulated moment arms)",
         "fixed formatting: 6 decimals for metres",
     ]
     parameter_steps = [
-        "load each model with OpenSim; read max isometric force, optimal fibre length, tendon slack "
+        "load each model with OpenSim, read max isometric force, optimal fibre length, tendon slack "
         "length and pennation angle at optimal fibre length of the right-leg muscles",
         "pennation angle converted from radians to degrees",
         "fixed formatting: 3 decimals for N and deg, 6 decimals for metres",

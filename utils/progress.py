@@ -150,7 +150,7 @@ def _read_locked(path: Path) -> tuple[list[dict], list[str]]:
     """Read (and repair if damaged) ``path``; the caller holds the lock when it can."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return [], []
     except OSError as exc:
         return [], [f"Your progress file {path} could not be read ({exc.strerror or exc})."]

@@ -169,6 +169,43 @@ def answer_text(q: Question) -> str:
     raise ValueError(f"unknown question type {q.type!r}")
 
 
+def correct_response(q: Question):
+    """Return a response that :func:`grade` accepts as right (for checking a question bank)."""
+    if q.type in ("single", "label"):
+        return next(o.option_id for o in q.options if o.correct)
+    if q.type == "multiple":
+        return [o.option_id for o in q.options if o.correct]
+    if q.type == "matching":
+        return {o.option_id: o.match for o in q.options}
+    if q.type == "numeric":
+        return (q.answer_low + q.answer_high) / 2
+    raise ValueError(f"unknown question type {q.type!r}")
+
+
+def wrong_responses(q: Question) -> list:
+    """Return responses that :func:`grade` must mark wrong: each wrong option or pairing, or numbers out of range."""
+    if q.type in ("single", "label"):
+        return [o.option_id for o in q.options if not o.correct]
+    if q.type == "multiple":
+        right = [o.option_id for o in q.options if o.correct]
+        wrong = [o.option_id for o in q.options if not o.correct]
+        out = [right + [w] for w in wrong]
+        if len(right) > 1:
+            out.append(right[:-1])  # one correct option left out
+        return out
+    if q.type == "matching":
+        out = []
+        for o in q.options:
+            for partner in q.match_choices:
+                if partner != o.match:
+                    out.append({**{p.option_id: p.match for p in q.options}, o.option_id: partner})
+        return out
+    if q.type == "numeric":
+        span = max(abs(q.answer_high - q.answer_low), abs(q.answer_high), 1.0)
+        return [q.answer_low - span, q.answer_high + span]
+    raise ValueError(f"unknown question type {q.type!r}")
+
+
 def parse_number(response, unit: str | None = None) -> float | None:
     """Return ``response`` as a float (accepting text such as "10 %" or "7,5"), or None."""
     if isinstance(response, bool) or response is None:

@@ -1,0 +1,42 @@
+"""Each lesson on a fresh kernel against a floor notebook that only imports the same libraries.
+
+Targets: execution within 1.5x the floor; kernel RSS after the run < 200 MB;
+committed notebook < 100 KB; the notebook after execution and save kept small.
+Prints one table (median and min–max over RUNS runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import nbformat
+
+from notebook_runs import LESSONS, floor_notebook, median, run_notebook, spread
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    cases = [("floor (imports only)", floor_notebook(), 0)]
+    cases += [(p.stem, nbformat.read(p, as_version=4), p.stat().st_size) for p in LESSONS]
+    rows = []
+    floor = None
+    for name, nb, committed in cases:
+        runs = [run_notebook(nb) for _ in range(args.runs)]
+        seconds = [r.seconds for r in runs]
+        floor = floor if floor is not None else median(seconds)
+        rows.append((name, median(seconds), spread(seconds), median(seconds) / floor,
+                     median([r.kernel_rss_mb for r in runs]), committed / 1024, runs[0].executed_bytes / 1024))
+    print(f"{'notebook':28} {'run s':>6} {'spread s':>10} {'x floor':>8} {'RSS MB':>7} "
+          f"{'committed KB':>13} {'executed KB':>12}")
+    for name, med, spr, ratio, rss, committed, executed in rows:
+        print(f"{name:28} {med:6.2f} {spr:>10} {ratio:8.2f} {rss:7.1f} {committed:13.1f} {executed:12.1f}")
+    lessons = rows[1:]
+    print(f"targets: every lesson <= 1.5x floor: {'met' if all(r[3] <= 1.5 for r in lessons) else 'NOT met'}; "
+          f"RSS < 200 MB: {'met' if all(r[4] < 200 for r in lessons) else 'NOT met'}; "
+          f"committed < 100 KB: {'met' if all(r[5] < 100 for r in lessons) else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

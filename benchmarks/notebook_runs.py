@@ -1,0 +1,75 @@
+"""Run notebooks on fresh kernels and measure them; shared by the benchmark scripts."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+FLOOR_SOURCE = (
+    "import numpy\nimport pandas\nimport plotly.graph_objects\nimport ipywidgets\n"
+    "from IPython.display import display\nimport utils"
+)
+
+
+@dataclass
+class Run:
+    """One execution of one notebook on a fresh kernel."""
+
+    seconds: float
+    kernel_rss_mb: float
+    executed_bytes: int
+
+
+def floor_notebook() -> nbformat.NotebookNode:
+    """Return a notebook that only imports the libraries the lessons use."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(FLOOR_SOURCE)]
+    return nb
+
+
+def rss_mb(pid: int) -> float:
+    """Return the resident memory of process ``pid`` in MB (0 if it has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_notebook(nb: nbformat.NotebookNode, progress_path: str | None = None) -> Run:
+    """Execute ``nb`` on a fresh kernel from a temporary folder; return time, kernel RSS and saved size."""
+    nb = nbformat.from_dict(nb)
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as cwd:
+        env["COURSE_PROGRESS_PATH"] = progress_path or os.path.join(cwd, "progress.jsonl")
+        client = NotebookClient(nb, timeout=600, kernel_name="python3")
+        start = time.perf_counter()
+        with client.setup_kernel(cwd=cwd, env=env):
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            seconds = time.perf_counter() - start
+            pid = client.km.provisioner.process.pid
+            memory = rss_mb(pid)
+    return Run(seconds, memory, len(nbformat.writes(nb).encode("utf-8")))
+
+
+def spread(values: list[float]) -> str:
+    """Return 'min–max' of ``values`` for a table cell."""
+    return f"{min(values):.2f}–{max(values):.2f}"
+
+
+def median(values: list[float]) -> float:
+    """Return the median of ``values``."""
+    return statistics.median(values)
