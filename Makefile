@@ -46,5 +46,17 @@ bench: install
 clean:
 	rm -rf $(VENV) build
 
+# Maintainers only: OpenSim lives in its own environment, never in the learners' one.
+DERIVE_VENV := .venv-derive
+$(DERIVE_VENV)/.installed: scripts/requirements-derive.txt
+	$(PYTHON) -m venv $(DERIVE_VENV)
+	$(DERIVE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/requirements-derive.txt
+	touch $@
+
+data-env: $(DERIVE_VENV)/.installed
+
+data: data-env
+	$(DERIVE_VENV)/bin/python scripts/derive_all.py --sources ../shared/data-sources
+
 dictionary: install
 	$(BIN)/python -m scripts.build_data_dictionary

@@ -320,3 +320,13 @@ def test_quiz_shows_repair_message_for_damaged_progress(tables, tmp_path):
 def test_quiz_unknown_id(tables, progress_file):
     with pytest.raises(KeyError, match="q_nope"):
         quiz(["q_single", "q_nope"], tables=tables, path=progress_file)
+
+
+def test_lesson_quiz_holds_that_lessons_questions(tables, progress_file):
+    from utils.quizzes import lesson_question_ids, lesson_quiz
+    assert lesson_question_ids("03", tables) == ["q_matching", "q_label"]
+    box = lesson_quiz("02", tables=tables, path=progress_file, score=SessionScore())
+    assert [c.question.question_id for c in box.cards] == ["q_single", "q_multiple", "q_numeric"]
+    with pytest.raises(KeyError, match="07"):
+        lesson_quiz("07", tables=tables, path=progress_file)
+

@@ -314,11 +314,10 @@ def summary_html(path=None, tables: Mapping | None = None) -> str:
     return head + show.to_html(index=False, classes="course-progress-summary", escape=True)
 
 
-def show_summary(path=None, tables: Mapping | None = None):
-    """Display the progress summary table in the notebook and return it as a DataFrame."""
+def show_summary(path=None, tables: Mapping | None = None) -> None:
+    """Display the progress summary table (and any message about the file) in the notebook."""
     from IPython.display import HTML, display
     display(HTML(summary_html(path, tables)))
-    return summary(path, tables)
 
 
 # ---------------------------------------------------------------- review
@@ -417,7 +416,7 @@ def import_progress(src, path=None) -> ImportResult:
     return ImportResult(len(new), len(incoming) - len(new), bad, " ".join(parts))
 
 
-def progress_widget(path=None, folder=".") -> "ipywidgets.VBox":  # noqa: F821
+def progress_widget(path=None, folder="."):
     """Return a widget with an Export button (writes a file into ``folder``) and an upload for import."""
     import ipywidgets as widgets
 

@@ -13,6 +13,9 @@ import pandas as pd
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _GRADED_BY_CORRECT = ("single", "multiple", "label")
+# Tables whose ids a label option may name as the region or landmark of a figure.
+REGION_TABLES = {"landmarks": "landmark_id", "bones": "bone_id", "muscles": "muscle_id",
+                 "compartments": "compartment_id", "boundaries": "boundary_id"}
 
 
 def _blank(value) -> bool:
@@ -47,6 +50,15 @@ def check_question_bank(tables: Mapping[str, pd.DataFrame]) -> None:
     objective_lesson = {}
     if objectives is not None:
         objective_lesson = dict(zip(objectives["objective_id"], objectives["lesson_id"]))
+
+    region_ids = {str(v) for name, col in REGION_TABLES.items() if name in tables
+                  for v in tables[name][col].dropna()}
+    region_files = ", ".join(f"{n}.csv" for n in REGION_TABLES if n in tables)
+    figure_regions: dict[str, set[str]] = {}
+    shapes = tables.get("figure_shapes")
+    if shapes is not None and {"figure", "structure_id"} <= set(shapes.columns):
+        for fig, structure in zip(shapes["figure"], shapes["structure_id"]):
+            figure_regions.setdefault(str(fig), set()).add(str(structure))
 
     by_question: dict[str, list[int]] = {}
     qtype = dict(zip(questions["question_id"], questions["type"]))
@@ -94,6 +106,9 @@ def check_question_bank(tables: Mapping[str, pd.DataFrame]) -> None:
         if kind == "label" and _blank(q.get("figure")):
             qfail("a label question names no figure", "figure", None,
                   "the id of the figure whose regions the options name")
+        if kind == "label" and figure_regions and q["figure"] not in figure_regions:
+            qfail("a label question names a figure that does not exist", "figure", q["figure"],
+                  f"a figure of figure_shapes.csv: {', '.join(sorted(figure_regions))}")
         opts = options.iloc[rows]
         if kind in _GRADED_BY_CORRECT:
             for opos, correct in zip(rows, opts["correct"]):
@@ -119,11 +134,18 @@ def check_question_bank(tables: Mapping[str, pd.DataFrame]) -> None:
             if kind == "label" and (_blank(match) or not _ID.fullmatch(str(match))):
                 fail("a label option does not name a region id", options, opos, "match",
                      None if _blank(match) else match, "the figure's region or landmark id (snake_case)", ofile)
+            if kind == "label" and figure_regions and str(match) not in figure_regions[q["figure"]]:
+                fail("a label option names a region the figure does not draw", options, opos, "match", match,
+                     f"a structure_id of figure {q['figure']} in figure_shapes.csv", ofile)
+            if kind == "label" and region_ids and str(match) not in region_ids:
+                fail("a label option names a region that does not exist", options, opos, "match", match,
+                     f"an id from {region_files}", ofile)
             if kind in ("single", "multiple") and not _blank(match):
                 fail(f"a {kind} option has a match", options, opos, "match", match, "an empty cell", ofile)
         if kind == "label":
-            regions = [m for m in opts["match"]]
-            for opos, m in zip(rows, regions):
-                if regions.count(m) > 1:
+            seen = set()
+            for opos, m in zip(rows, opts["match"]):
+                if m in seen:
                     fail("two options of a label question name the same region", options, opos, "match", m,
                          "a different region id for each option", ofile)
+                seen.add(m)

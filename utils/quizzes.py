@@ -12,7 +12,7 @@ import html
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -509,3 +509,19 @@ def quiz(question_ids: str | Iterable[str], *, tables: Mapping | None = None,
     notices = progress.check_progress_file(path)
     cards = [QuestionCard(bank[i], path=path, score=score) for i in ids]
     return QuizBox(cards, score, notices)
+
+
+def lesson_question_ids(lesson_id: str, tables: Mapping | None = None) -> list[str]:
+    """Return the ids of a lesson's questions in questions.csv order."""
+    bank = question_bank(tables)
+    return [qid for qid, q in bank.items() if q.lesson_id == lesson_id]
+
+
+def lesson_quiz(lesson_id: str, *, tables: Mapping | None = None, path: str | Path | None = None,
+                score: SessionScore | None = None) -> QuizBox:
+    """Return a quiz of every question of ``lesson_id``; raises KeyError if the lesson has none."""
+    ids = lesson_question_ids(lesson_id, tables)
+    if not ids:
+        raise KeyError(f"no questions for lesson {lesson_id!r} in questions.csv")
+    return quiz(ids, tables=tables, path=path, score=score)
+

@@ -18,6 +18,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 OVERRIDES_JSON = REPO_ROOT / "jupyter-config" / "lab" / "overrides.json"
@@ -47,9 +49,14 @@ def chromium_path():
     return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
 
 
-def lesson_notebooks(folder=NOTEBOOKS_DIR):
-    """Return the lesson notebooks (`*.ipynb` directly in `folder`), sorted by name."""
-    return sorted(Path(folder).glob("*.ipynb"))
+def notebooks_dir():
+    """Return the folder of lessons to serve: env BROWSER_NOTEBOOKS, else the repository's notebooks/."""
+    return Path(os.environ.get("BROWSER_NOTEBOOKS") or NOTEBOOKS_DIR)
+
+
+def lesson_notebooks(folder=None):
+    """Return the lesson notebooks (`*.ipynb` directly in `folder`, default `notebooks_dir()`), sorted."""
+    return sorted(Path(folder or notebooks_dir()).glob("*.ipynb"))
 
 
 def _free_port():
@@ -59,18 +66,18 @@ def _free_port():
 
 
 class LabServer:
-    """A `jupyter lab` process serving a temporary copy of `notebooks_dir`.
+    """A `jupyter lab` process serving a temporary copy of the folder `notebooks`.
 
     Settings, workspaces, runtime files, IPython profile and learner progress all live in
     a temporary folder removed by `stop()`; the course `overrides.json` is applied as the
     application settings. Raises RuntimeError if the server does not answer in time.
     """
 
-    def __init__(self, notebooks_dir=NOTEBOOKS_DIR, overrides=OVERRIDES_JSON, timeout=60):
+    def __init__(self, notebooks=NOTEBOOKS_DIR, overrides=OVERRIDES_JSON, timeout=60):
         self.tmp = Path(tempfile.mkdtemp(prefix="course-lab-"))
         self.root_dir = self.tmp / "notebooks"
         shutil.copytree(
-            notebooks_dir, self.root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+            notebooks, self.root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
         )
         app_settings = self.tmp / "app-settings"
         app_settings.mkdir()
@@ -197,29 +204,29 @@ _RECORDER_JS = """
 })();
 """
 
-# True when the notebook has finished: no `[*]`, every non-empty code cell numbered,
-# every plotly figure drawn, no widget still loading.
-_SETTLED_JS = """
+# What is still unfinished in the open notebook, as a list of reasons (empty once it has
+# settled): a cell showing `[*]` or never run, a plotly figure not drawn, a widget loading.
+_PENDING_JS = """
 () => {
   const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
-  if (!nb) return false;
-  const cells = [...nb.querySelectorAll('.jp-CodeCell')];
-  for (const cell of cells) {
+  if (!nb) return ['no notebook on the page'];
+  const pending = [];
+  [...nb.querySelectorAll('.jp-CodeCell')].forEach((cell, i) => {
     const prompt = cell.querySelector('.jp-InputArea-prompt');
-    const text = prompt ? prompt.innerText : '';
-    if (text.includes('*')) return false;
+    const text = prompt ? prompt.innerText.trim() : '';
     const src = cell.querySelector('.jp-InputArea-editor');
     const empty = src && src.innerText.trim() === '';
-    if (!empty && !/\\[\\d+\\]/.test(text)) return false;
-  }
-  for (const plot of nb.querySelectorAll('.js-plotly-plot')) {
-    if (!plot.querySelector('svg.main-svg')) return false;
-  }
-  const outputs = [...nb.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText).join('\\n');
-  if (outputs.includes('Loading widget')) return false;
-  return true;
+    if (text.includes('*')) pending.push(`code cell ${i + 1} still running (${text})`);
+    else if (!empty && !/\\[\\d+\\]/.test(text)) pending.push(`code cell ${i + 1} not run (${text || 'no prompt'})`);
+  });
+  const undrawn = [...nb.querySelectorAll('.js-plotly-plot')].filter(p => !p.querySelector('svg.main-svg'));
+  if (undrawn.length) pending.push(`${undrawn.length} plotly figure(s) without svg.main-svg`);
+  const loading = [...nb.querySelectorAll('.jp-OutputArea-output')].filter(o => o.innerText.includes('Loading widget'));
+  if (loading.length) pending.push(`${loading.length} output(s) still show "Loading widget"`);
+  return pending;
 }
 """
+_SETTLED_JS = "() => (" + _PENDING_JS + ")().length === 0"
 
 # Everything the assertions need, read in one pass.
 _REPORT_JS = """
@@ -313,16 +320,27 @@ class LessonPage:
         self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=timeout)
         self.wait_kernel_idle(timeout)
 
+    def open_dialogs(self):
+        """Return the text of every JupyterLab dialog now open on the page."""
+        return self.page.evaluate("() => [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText.trim())")
+
     def wait_kernel_idle(self, timeout=60_000):
-        """Wait until the server reports this notebook's kernel idle. Raises TimeoutError."""
+        """Wait until the server reports this notebook's kernel idle.
+
+        Raises RuntimeError as soon as a dialog (such as "Select Kernel") blocks the notebook,
+        TimeoutError if the kernel is not idle in time.
+        """
         deadline = time.monotonic() + timeout / 1000
         while time.monotonic() < deadline:
+            dialogs = self.open_dialogs()
+            if dialogs:
+                raise RuntimeError(f"{self.name}: a dialog blocks the notebook: {dialogs}")
             sessions = self.server.sessions_for(self.name)
             if sessions and all(
                 (s.get("kernel") or {}).get("execution_state") == "idle" for s in sessions
             ):
                 return
-            time.sleep(0.1)
+            self.page.wait_for_timeout(100)  # not time.sleep: the page's event handlers must keep running
         raise TimeoutError(f"{self.name}: kernel not idle after {timeout / 1000:.0f} s")
 
     def run_all(self):
@@ -332,11 +350,23 @@ class LessonPage:
             has=self.page.locator(".lm-Menu-itemLabel", has_text="Run All Cells")
         ).first.click()
 
+    def pending(self):
+        """Return what is still unfinished on the page (see `_PENDING_JS`); empty when settled."""
+        return self.page.evaluate(_PENDING_JS)
+
     def wait_settled(self, timeout=120_000):
-        """Wait until every cell has run and every figure and widget is drawn."""
-        self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=timeout)
-        self.wait_kernel_idle(timeout)
-        self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=timeout)
+        """Wait until every cell has run and every figure and widget is drawn.
+
+        Raises TimeoutError listing what was still unfinished.
+        """
+        try:
+            self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=timeout)
+            self.wait_kernel_idle(timeout)
+            self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=timeout)
+        except PlaywrightTimeoutError:
+            raise TimeoutError(
+                f"{self.name}: not finished after {timeout / 1000:.0f} s: " + "; ".join(self.pending())
+            ) from None
 
     def report(self):
         """Return a dict describing the notebook as drawn (see `_REPORT_JS`)."""
@@ -403,7 +433,7 @@ class LessonPage:
         """Wait until `.course-probe-output` differs from `before` and is drawn; return ms taken in page."""
         return self.page.wait_for_function(
             """([js, before]) => {
-              const state = (new Function('return ' + js))()('.course-probe-output');
+              const state = (new Function('return (' + js + ')'))()('.course-probe-output');
               return state && state.drawn && state.fingerprint !== before ? performance.now() : false;
             }""",
             arg=[_PROBE_STATE_JS, before],
@@ -456,6 +486,10 @@ class LessonPage:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.page.set_viewport_size(
             {"width": VIEWPORT["width"], "height": min(max(height, VIEWPORT["height"]), MAX_SCREENSHOT_HEIGHT)}
+        )
+        self.page.evaluate(
+            """() => document.querySelectorAll('.jp-NotebookPanel .jp-WindowedPanel-outer')
+                 .forEach(el => { el.scrollTop = 0; })"""
         )
         self.page.wait_for_timeout(300)
         self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=15_000)

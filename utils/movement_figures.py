@@ -1,0 +1,702 @@
+"""Figures about what the calf muscles do: model-derived lengths and moment arms, the
+Silfverskiöld test, muscle activity over the gait cycle, and the Thompson test.
+
+Every builder takes data (course tables, a :class:`~utils.muscle_models.MuscleGeometry`)
+and returns a ``plotly.graph_objects.Figure``; every figure has a ``*_description``
+function that says the same thing in words for screen readers. The explorer's figure
+is also available as a plain dict with a fast, pure update (:func:`explorer_changes`)
+so a widget can redraw it while a slider moves.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE, muscle_style
+
+EXPLORER_MUSCLES = ("gastrocnemius_medial", "gastrocnemius_lateral", "soleus")
+GASTROCNEMIUS_HEADS = ("gastrocnemius_medial", "gastrocnemius_lateral")
+TIGHT_CHOICES = ("gastrocnemius", "soleus", "neither")
+KNEE_STRAIGHT_DEG = 0.0
+KNEE_BENT_DEG = 90.0
+MOMENT_ARM_CATEGORIES = ("ankle: plantarflexion", "knee: flexion")
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+# ---------------------------------------------------------------- shared helpers
+
+def muscle_names(muscles: pd.DataFrame | None) -> dict[str, str]:
+    """Return {muscle_id: display name} from the muscles table (empty dict for None)."""
+    if muscles is None:
+        return {}
+    return {str(m): str(n) for m, n in zip(muscles["muscle_id"], muscles["name"])}
+
+
+def _name(names: Mapping[str, str] | None, muscle_id: str) -> str:
+    if names and muscle_id in names:
+        return names[muscle_id]
+    return muscle_id.replace("_", " ").capitalize()
+
+
+def _sources_text(source_ids: Iterable[str]) -> str:
+    ids = list(dict.fromkeys(str(s) for s in source_ids))
+    return f"Sources: {', '.join(ids)}" if ids else ""
+
+
+def _table_sources(df: pd.DataFrame) -> tuple[str, ...]:
+    """Return the distinct source ids of a table's ``source_ids`` column, in first-seen order."""
+    if "source_ids" not in df.columns:
+        return ()
+    seen: dict[str, None] = {}
+    for value in df["source_ids"]:
+        if isinstance(value, (tuple, list)):
+            for s in value:
+                seen[str(s)] = None
+        elif isinstance(value, str) and value:
+            for s in value.split(";"):
+                seen[s.strip()] = None
+    return tuple(seen)
+
+
+def _base_layout(title: str, caption: str, height: int = 430) -> dict:
+    return {
+        "template": TEMPLATE,
+        "font": {"family": FONT_FAMILY, "size": 14},
+        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        "height": height,
+        "margin": {"l": 70, "r": 30, "t": 70, "b": 110},
+        "legend": {"orientation": "h", "y": -0.22, "x": 0.0},
+        "annotations": [{
+            "text": caption, "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.42,
+            "showarrow": False, "xanchor": "left", "font": {"size": 11, "color": OKABE_ITO["grey"]},
+        }],
+    }
+
+
+def _fmt_deg(x: float) -> str:
+    return f"{x:.0f}°" if abs(x - round(x)) < 0.05 else f"{x:.1f}°"
+
+
+def _ankle_words(ankle_deg: float) -> str:
+    if abs(ankle_deg) < 0.05:
+        return "ankle at 0° (foot at a right angle to the leg)"
+    kind = "dorsiflexion" if ankle_deg > 0 else "plantarflexion"
+    return f"ankle in {_fmt_deg(abs(ankle_deg))} of {kind}"
+
+
+# ---------------------------------------------------------------- explorer (lesson 04)
+
+@dataclass(frozen=True)
+class ExplorerSetup:
+    """What the explorer needs besides the angles: geometry, muscles, names, sources."""
+
+    geometry: object  # utils.muscle_models.MuscleGeometry
+    muscles: tuple[str, ...]
+    names: Mapping[str, str]
+    source_ids: tuple[str, ...]
+    parameters: Mapping[str, Mapping[str, float]]
+
+
+def explorer_setup(geometry, tables: Mapping[str, pd.DataFrame],
+                   muscles: Iterable[str] = EXPLORER_MUSCLES) -> ExplorerSetup:
+    """Return the explorer's fixed inputs for ``geometry`` (a MuscleGeometry) and course tables.
+
+    Raises ValueError naming any muscle the geometry does not hold.
+    """
+    muscles = tuple(muscles)
+    missing = [m for m in muscles if m not in geometry.muscles]
+    if missing:
+        raise ValueError(f"muscle_geometry.csv has no rows for {', '.join(missing)} in model "
+                         f"{geometry.model!r}; expected muscles among {', '.join(geometry.muscles)}")
+    geo = tables["muscle_geometry"]
+    rows = geo[geo["model"] == geometry.model]
+    sources = _table_sources(rows)
+    params = {}
+    mp = tables.get("muscle_parameters")
+    if mp is not None:
+        sel = mp[mp["model"] == geometry.model]
+        for rec in sel.to_dict("records"):
+            params[str(rec["muscle_id"])] = {
+                "max_isometric_force_n": float(rec["max_isometric_force_n"]),
+                "optimal_fiber_length_m": float(rec["optimal_fiber_length_m"]),
+            }
+        sources = tuple(dict.fromkeys(sources + _table_sources(sel)))
+    return ExplorerSetup(geometry, muscles, muscle_names(tables.get("muscles")), sources, params)
+
+
+def _length_curves(setup: ExplorerSetup, knee_deg: float) -> np.ndarray:
+    """Return length change (mm) over the ankle grid at ``knee_deg``, shape (muscle, ankle)."""
+    g = setup.geometry
+    out = np.empty((len(setup.muscles), len(g.ankle_deg)))
+    for j, ankle in enumerate(g.ankle_deg):
+        q = g.query(knee_deg, float(ankle))
+        for i, m in enumerate(setup.muscles):
+            out[i, j] = q[m]["length_change_m"] * 1000.0
+    return out
+
+
+def explorer_values(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> dict[str, dict[str, float]]:
+    """Return {muscle_id: {length_change_mm, knee_effect_mm, ankle_moment_arm_mm, knee_moment_arm_mm}}.
+
+    ``knee_effect_mm`` is the length change caused by the knee alone: length at this pose minus
+    the length with the knee straight at the same ankle angle. Raises ValueError outside the grid.
+    """
+    g = setup.geometry
+    here = g.query(knee_deg, ankle_deg)
+    straight = g.query(KNEE_STRAIGHT_DEG, ankle_deg)
+    return {m: {"length_change_mm": here[m]["length_change_m"] * 1000.0,
+                "knee_effect_mm": (here[m]["length_m"] - straight[m]["length_m"]) * 1000.0,
+                "ankle_moment_arm_mm": here[m]["ankle_moment_arm_m"] * 1000.0,
+                "knee_moment_arm_mm": here[m]["knee_moment_arm_m"] * 1000.0}
+            for m in setup.muscles}
+
+
+def _signed_mm(x: float) -> str:
+    return "0 mm" if abs(x) < 0.5 else f"{x:+.0f} mm"
+
+
+def _pose_title(knee_deg: float, ankle_deg: float) -> str:
+    return f"Knee flexed {_fmt_deg(knee_deg)}, {_ankle_words(ankle_deg)}"
+
+
+def explorer_changes(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> dict:
+    """Return the parts of the explorer figure that depend on the angles (pure and fast).
+
+    Keys: ``traces`` {trace index: {property: new value}} and ``title`` (the subplot title
+    text). Raises ValueError if an angle is outside the model grid.
+    """
+    n = len(setup.muscles)
+    curves = _length_curves(setup, knee_deg)
+    values = explorer_values(setup, knee_deg, ankle_deg)
+    traces = {}
+    for i, m in enumerate(setup.muscles):
+        v = values[m]
+        traces[3 * i + 1] = {"y": np.round(curves[i], 2).tolist()}
+        traces[3 * i + 2] = {"x": [float(ankle_deg)], "y": [round(v["length_change_mm"], 2)],
+                             "text": [_signed_mm(v["length_change_mm"])]}
+        ys = [round(v["ankle_moment_arm_mm"], 1), round(v["knee_moment_arm_mm"], 1)]
+        traces[3 * n + i] = {"y": ys, "text": [f"{y:.0f} mm" for y in ys]}
+    return {"traces": traces, "title": _pose_title(knee_deg, ankle_deg)}
+
+
+def apply_explorer_changes(fig_dict: dict, changes: dict) -> dict:
+    """Write ``changes`` (from :func:`explorer_changes`) into ``fig_dict`` in place; return it."""
+    data = fig_dict["data"]
+    for index, props in changes["traces"].items():
+        data[index].update(props)
+    fig_dict["layout"]["annotations"][1]["text"] = changes["title"]
+    return fig_dict
+
+
+def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_DEG,
+                         ankle_deg: float = 0.0) -> dict:
+    """Return the explorer figure as a plain plotly dict (lists only, JSON-ready).
+
+    Left: length change from the reference posture (knee straight, ankle at 0°) against ankle
+    angle, for the knee angle chosen (faint: with the knee straight), with a marker at the chosen
+    pose. Right: ankle and knee moment arms at the chosen pose. Raises ValueError outside the grid.
+    """
+    g = setup.geometry
+    ankle_axis = [float(a) for a in g.ankle_deg]
+    straight = _length_curves(setup, KNEE_STRAIGHT_DEG)
+    data = []
+    for i, m in enumerate(setup.muscles):
+        st = muscle_style(m)
+        name = _name(setup.names, m)
+        data.append({"type": "scatter", "mode": "lines", "x": ankle_axis,
+                     "y": np.round(straight[i], 2).tolist(), "name": f"{name}, knee straight",
+                     "legendgroup": m, "showlegend": False, "opacity": 0.35,
+                     "line": {"color": st["color"], "dash": st["dash"], "width": 1.5},
+                     "hovertemplate": f"{name}<br>knee straight<br>ankle %{{x}}°<br>"
+                                      "length change %{y:.1f} mm<extra></extra>",
+                     "xaxis": "x", "yaxis": "y"})
+        data.append({"type": "scatter", "mode": "lines", "x": ankle_axis, "y": [],
+                     "name": name, "legendgroup": m,
+                     "line": {"color": st["color"], "dash": st["dash"], "width": 3},
+                     "hovertemplate": f"{name}<br>chosen knee angle<br>ankle %{{x}}°<br>"
+                                      "length change %{y:.1f} mm<extra></extra>",
+                     "xaxis": "x", "yaxis": "y"})
+        data.append({"type": "scatter", "mode": "markers+text", "x": [], "y": [], "text": [],
+                     "name": f"{name}, chosen pose", "legendgroup": m, "showlegend": False,
+                     "textposition": "middle left" if i % 2 else "middle right",
+                     "marker": {"color": st["color"], "symbol": st["symbol"], "size": 13,
+                                "line": {"color": "black", "width": 1}},
+                     "hovertemplate": f"{name}<br>chosen pose<br>ankle %{{x}}°<br>"
+                                      "length change %{y:.1f} mm<extra></extra>",
+                     "xaxis": "x", "yaxis": "y"})
+    for m in setup.muscles:
+        st = muscle_style(m)
+        name = _name(setup.names, m)
+        data.append({"type": "bar", "x": list(MOMENT_ARM_CATEGORIES), "y": [], "text": [],
+                     "textposition": "outside", "name": f"{name}, moment arm", "legendgroup": m,
+                     "showlegend": False,
+                     "marker": {"color": st["color"], "pattern": {"shape": st["pattern"]},
+                                "line": {"color": "black", "width": 1}},
+                     "hovertemplate": f"{name}<br>%{{x}}<br>moment arm %{{y:.1f}} mm<extra></extra>",
+                     "xaxis": "x2", "yaxis": "y2"})
+    layout = _base_layout("What the knee angle does to the calf muscles (model-derived)",
+                          f"Computed with the {g.model} musculoskeletal model. "
+                          + _sources_text(setup.source_ids), height=500)
+    layout["annotations"].append({"text": "", "xref": "paper", "yref": "paper", "x": 0.0, "y": 1.06,
+                                  "showarrow": False, "xanchor": "left", "font": {"size": 13}})
+    layout.update({
+        "xaxis": {"domain": [0.0, 0.55], "title": {"text": "ankle angle (°; + dorsiflexion, − plantarflexion)"},
+                  "range": [ankle_axis[0] - 2, ankle_axis[-1] + 2], "zeroline": True},
+        "yaxis": {"title": {"text": "muscle–tendon length change (mm)"}, "zeroline": True},
+        "xaxis2": {"domain": [0.68, 1.0], "anchor": "y2"},
+        "yaxis2": {"anchor": "x2", "title": {"text": "moment arm (mm)"}, "rangemode": "tozero"},
+        "barmode": "group",
+    })
+    lo = float(np.min(_length_curves(setup, float(g.knee_deg[-1]))))
+    hi = float(np.max(straight))
+    pad = 0.08 * (hi - lo)
+    layout["yaxis"]["range"] = [lo - pad, hi + pad]
+    # one validation pass through plotly expands the template into plain JSON for the browser
+    fig = json.loads(go.Figure({"data": data, "layout": layout}).to_json())
+    return apply_explorer_changes(fig, explorer_changes(setup, knee_deg, ankle_deg))
+
+
+def explorer_figure(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_DEG,
+                    ankle_deg: float = 0.0) -> go.Figure:
+    """Return the explorer figure (see :func:`explorer_figure_dict`) as a plotly Figure."""
+    return go.Figure(copy.deepcopy(explorer_figure_dict(setup, knee_deg, ankle_deg)))
+
+
+def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> str:
+    """Return, in words, what the explorer figure shows at this pose (for screen readers)."""
+    values = explorer_values(setup, knee_deg, ankle_deg)
+    parts = [f"{_pose_title(knee_deg, ankle_deg)}, in the {setup.geometry.model} model."]
+    for m in setup.muscles:
+        v = values[m]
+        name = _name(setup.names, m)
+        change = v["length_change_mm"]
+        knee = v["knee_effect_mm"]
+        if abs(change) < 0.5:
+            text = f"{name}: the same length as with the knee straight and the ankle at 0°"
+        else:
+            text = (f"{name}: {abs(change):.0f} mm {'longer' if change > 0 else 'shorter'} than with the knee "
+                    f"straight and the ankle at 0°")
+        if abs(knee) >= 0.5:
+            text += f"; the knee angle alone makes it {abs(knee):.0f} mm {'longer' if knee > 0 else 'shorter'}"
+            opt = setup.parameters.get(m, {}).get("optimal_fiber_length_m")
+            if opt:
+                text += (f" (that is {abs(knee) / (opt * 1000):.1f} times its optimal fibre length of "
+                         f"{opt * 1000:.0f} mm)")
+        else:
+            text += "; the knee angle does not change its length"
+        text += (f". Moment arm at the ankle {v['ankle_moment_arm_mm']:.0f} mm (plantarflexor), "
+                 f"at the knee {v['knee_moment_arm_mm']:.0f} mm.")
+        parts.append(text)
+    parts.append(_sources_text(setup.source_ids) + ".")
+    return " ".join(parts)
+
+
+def force_comparison(setup: ExplorerSetup) -> str:
+    """Return a sentence comparing the model's maximum isometric forces of soleus and gastrocnemius.
+
+    Returns an empty string when the parameters are missing.
+    """
+    p = setup.parameters
+    heads = [m for m in GASTROCNEMIUS_HEADS if m in p]
+    if "soleus" not in p or not heads:
+        return ""
+    gas = sum(p[m]["max_isometric_force_n"] for m in heads)
+    sol = p["soleus"]["max_isometric_force_n"]
+    return (f"In the {setup.geometry.model} model the largest force soleus can produce is "
+            f"{sol:,.0f} N; the two gastrocnemius heads together: {gas:,.0f} N. "
+            f"{_sources_text(setup.source_ids)}.")
+
+
+# ---------------------------------------------------------------- Silfverskiöld test (lesson 04)
+
+@dataclass(frozen=True)
+class SilfverskioldResult:
+    """Dorsiflexion limits of the simplified Silfverskiöld test.
+
+    ``straight_deg``/``bent_deg``: largest ankle dorsiflexion with the knee straight/bent;
+    ``*_capped``: True when no tight muscle stops the ankle inside the model grid, so the value
+    is the grid's end. ``limiting``: the muscle that stops the ankle in each position (or None).
+    """
+
+    tight: str
+    limit_ankle_deg: float
+    knee_straight_deg: float
+    knee_bent_deg: float
+    straight_deg: float
+    bent_deg: float
+    straight_capped: bool
+    bent_capped: bool
+    limiting_straight: str | None
+    limiting_bent: str | None
+    limit_lengths_m: Mapping[str, float]
+
+    @property
+    def difference_deg(self) -> float:
+        """Return bent minus straight dorsiflexion, degrees."""
+        return self.bent_deg - self.straight_deg
+
+
+def tight_muscles(geometry, tight: str) -> tuple[str, ...]:
+    """Return the muscle ids that are tight for a choice in TIGHT_CHOICES; raises ValueError."""
+    if tight not in TIGHT_CHOICES:
+        raise ValueError(f"tight = {tight!r}; expected one of {', '.join(TIGHT_CHOICES)}")
+    if tight == "neither":
+        return ()
+    if tight == "gastrocnemius":
+        return tuple(m for m in GASTROCNEMIUS_HEADS if m in geometry.muscles)
+    return (tight,) if tight in geometry.muscles else ()
+
+
+def _dorsiflexion_limit(geometry, muscle: str, knee_deg: float, limit_m: float) -> tuple[float, bool]:
+    """Return (largest dorsiflexion at which ``muscle`` is not longer than ``limit_m``, capped?)."""
+    ankle = geometry.ankle_deg
+    lengths = np.array([geometry.query(knee_deg, float(a))[muscle]["length_m"] for a in ankle])
+    if np.any(np.diff(lengths) <= 0):
+        raise ValueError(f"length of {muscle} does not increase with dorsiflexion at knee {knee_deg}°; "
+                         "the simplified test needs a monotonic curve")
+    if limit_m >= lengths[-1]:
+        return float(ankle[-1]), True
+    if limit_m <= lengths[0]:
+        return float(ankle[0]), False
+    return float(np.interp(limit_m, lengths, ankle)), False
+
+
+def silfverskiold(geometry, tight: str, limit_ankle_deg: float = 0.0,
+                  knee_straight_deg: float = KNEE_STRAIGHT_DEG,
+                  knee_bent_deg: float = KNEE_BENT_DEG) -> SilfverskioldResult:
+    """Return the simplified Silfverskiöld test for a tight muscle.
+
+    Simplification: a tight muscle–tendon unit cannot be stretched beyond the length it has
+    with the knee straight and the ankle at ``limit_ankle_deg``; the ankle stops at the first
+    dorsiflexion angle where any tight unit reaches its limit; nothing else limits the ankle
+    inside the model grid. Raises ValueError for an unknown choice or an angle outside the grid.
+    """
+    muscles = tight_muscles(geometry, tight)
+    lo, hi = geometry.knee_range
+    for knee in (knee_straight_deg, knee_bent_deg):
+        if not lo <= knee <= hi:
+            raise ValueError(f"knee angle {knee!r} is outside the model grid; expected {lo:g} to {hi:g}")
+    limits = {m: geometry.query(knee_straight_deg, limit_ankle_deg)[m]["length_m"] for m in muscles}
+    out = {}
+    for label, knee in (("straight", knee_straight_deg), ("bent", knee_bent_deg)):
+        best, capped, who = float(geometry.ankle_deg[-1]), True, None
+        for m in muscles:
+            angle, m_capped = _dorsiflexion_limit(geometry, m, knee, limits[m])
+            if not m_capped and (capped or angle < best):
+                best, capped, who = angle, False, m
+        out[label] = (best, capped, who)
+    return SilfverskioldResult(tight, float(limit_ankle_deg), float(knee_straight_deg), float(knee_bent_deg),
+                               out["straight"][0], out["bent"][0], out["straight"][1], out["bent"][1],
+                               out["straight"][2], out["bent"][2], limits)
+
+
+def _limit_words(angle: float, capped: bool) -> str:
+    if capped:
+        return f"at least {_fmt_deg(angle)} (the end of the model's range: no tight muscle stops it)"
+    if angle < 0:
+        return f"only to {_fmt_deg(-angle)} of plantarflexion"
+    return f"{_fmt_deg(angle)}"
+
+
+def silfverskiold_description(result: SilfverskioldResult, names: Mapping[str, str] | None = None,
+                              source_ids: Iterable[str] = ()) -> str:
+    """Return the simplified test's result in words (for screen readers and the learner)."""
+    r = result
+    who = {"gastrocnemius": "both heads of gastrocnemius are", "soleus": "soleus is",
+           "neither": "no calf muscle is"}[r.tight]
+    text = (f"If {who} tight, the ankle dorsiflexes "
+            f"{_limit_words(r.straight_deg, r.straight_capped)} with the knee straight and "
+            f"{_limit_words(r.bent_deg, r.bent_capped)} with the knee bent to {_fmt_deg(r.knee_bent_deg)}.")
+    if r.tight != "neither":
+        if r.straight_capped and r.bent_capped:
+            text += " The limit chosen is beyond the model's range, so nothing stops the ankle."
+        elif abs(r.difference_deg) < 0.5:
+            text += " Bending the knee makes no difference."
+        else:
+            more = "at least " if r.bent_capped else ""
+            text += f" Bending the knee gives {more}{r.difference_deg:.0f}° more dorsiflexion."
+    src = _sources_text(source_ids)
+    return text + (f" {src}." if src else "")
+
+
+def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[str, str] | None = None,
+                         source_ids: Iterable[str] = ()) -> go.Figure:
+    """Return the simplified Silfverskiöld test as a figure.
+
+    Left: length of the muscle that limits the ankle (or medial gastrocnemius when none is
+    tight) against ankle angle, knee straight and knee bent, with its length limit. Right:
+    the dorsiflexion reached in each knee position.
+    """
+    r = result
+    shown = r.limiting_straight or r.limiting_bent or (tight_muscles(geometry, r.tight) or
+                                                       ("gastrocnemius_medial",))[0]
+    st = muscle_style(shown)
+    name = _name(names, shown)
+    ankle = [float(a) for a in geometry.ankle_deg]
+    data = []
+    for label, knee, dash, symbol in (("knee straight", r.knee_straight_deg, "solid", "circle"),
+                                      ("knee bent", r.knee_bent_deg, "dot", "square")):
+        y = [round(geometry.query(knee, a)[shown]["length_m"] * 1000.0, 1) for a in ankle]
+        data.append(go.Scatter(x=ankle, y=y, mode="lines+markers", name=f"{name}, {label} ({_fmt_deg(knee)})",
+                               line={"color": st["color"], "dash": dash, "width": 3},
+                               marker={"symbol": symbol, "size": 7, "color": st["color"]},
+                               hovertemplate=f"{name}<br>{label}<br>ankle %{{x}}°<br>"
+                                             "length %{y:.1f} mm<extra></extra>",
+                               xaxis="x", yaxis="y"))
+    if shown in r.limit_lengths_m:
+        limit_mm = r.limit_lengths_m[shown] * 1000.0
+        data.append(go.Scatter(x=[ankle[0], ankle[-1]], y=[limit_mm, limit_mm], mode="lines",
+                               name="length limit of the tight unit", line={"color": "black", "dash": "dash"},
+                               hovertemplate="length limit %{y:.1f} mm<extra></extra>", xaxis="x", yaxis="y"))
+    labels = [f"knee straight ({_fmt_deg(r.knee_straight_deg)})", f"knee bent ({_fmt_deg(r.knee_bent_deg)})"]
+    values = [round(r.straight_deg, 1), round(r.bent_deg, 1)]
+    texts = [("≥ " if c else "") + _fmt_deg(v) for v, c in zip(values, (r.straight_capped, r.bent_capped))]
+    data.append(go.Bar(x=labels, y=values, text=texts, textposition="outside", name="dorsiflexion reached",
+                       marker={"color": OKABE_ITO["grey"], "pattern": {"shape": ["", "/"]},
+                               "line": {"color": "black", "width": 1}},
+                       hovertemplate="%{x}<br>dorsiflexion reached %{y:.0f}°<extra></extra>",
+                       xaxis="x2", yaxis="y2", showlegend=False))
+    title = {"gastrocnemius": "Tight gastrocnemius", "soleus": "Tight soleus",
+             "neither": "No tight calf muscle"}[r.tight]
+    layout = _base_layout(f"Simplified Silfverskiöld test: {title}",
+                          f"Model {geometry.model}; simplified: see the text. " + _sources_text(source_ids),
+                          height=470)
+    layout.update({
+        "xaxis": {"domain": [0.0, 0.55], "title": {"text": "ankle angle (°; + dorsiflexion)"}},
+        "yaxis": {"title": {"text": f"length of {name} (mm)"}},
+        "xaxis2": {"domain": [0.68, 1.0], "anchor": "y2"},
+        "yaxis2": {"anchor": "x2", "title": {"text": "dorsiflexion reached (°)"},
+                   "range": [min(0.0, min(values)) - 5, ankle[-1] + 8]},
+    })
+    return go.Figure(data=data, layout=layout)
+
+
+# ---------------------------------------------------------------- gait (lesson 05)
+
+def phase_intervals(phases: pd.DataFrame) -> list[tuple[str, float, float]]:
+    """Return [(phase, start %, end %)] sorted by start; raises ValueError if they overlap or leave gaps."""
+    rows = sorted(((str(p), float(s), float(e)) for p, s, e in
+                   zip(phases["phase"], phases["start_percent"], phases["end_percent"])), key=lambda r: r[1])
+    for (p1, _, e1), (p2, s2, _) in zip(rows, rows[1:]):
+        if abs(e1 - s2) > 1e-9:
+            raise ValueError(f"gait_phases.csv: phase {p1!r} ends at {e1} % but {p2!r} starts at {s2} %; "
+                             "expected phases that meet")
+    return rows
+
+
+def _emg_curve(emg: pd.DataFrame, muscle: str) -> tuple[np.ndarray, np.ndarray]:
+    rows = emg[emg["muscle"] == muscle].sort_values("percent_cycle")
+    if rows.empty:
+        known = ", ".join(sorted(set(emg["muscle"].astype(str))))
+        raise ValueError(f"gait_emg.csv has no rows for muscle {muscle!r}; expected one of: {known}")
+    return rows["percent_cycle"].to_numpy(float), rows["envelope"].to_numpy(float)
+
+
+def _area(x: np.ndarray, y: np.ndarray, start: float, end: float) -> float:
+    inside = (x > start) & (x < end)
+    xs = np.concatenate([[start], x[inside], [end]])
+    ys = np.interp(xs, x, y)
+    return float(np.sum((ys[1:] + ys[:-1]) * np.diff(xs)) / 2.0)
+
+
+def phase_share(emg: pd.DataFrame, phases: pd.DataFrame, muscle: str) -> dict[str, float]:
+    """Return {phase: share of the muscle's activity (area under its envelope) in that phase}.
+
+    Shares add up to 1. Raises ValueError for an unknown muscle or when the envelope is all zero.
+    """
+    x, y = _emg_curve(emg, muscle)
+    areas = {p: _area(x, y, s, e) for p, s, e in phase_intervals(phases)}
+    total = sum(areas.values())
+    if total <= 0:
+        raise ValueError(f"gait_emg.csv: the envelope of {muscle!r} is zero over the whole cycle")
+    return {p: a / total for p, a in areas.items()}
+
+
+def phase_time_share(phases: pd.DataFrame) -> dict[str, float]:
+    """Return {phase: share of the cycle's duration}."""
+    rows = phase_intervals(phases)
+    total = rows[-1][2] - rows[0][1]
+    return {p: (e - s) / total for p, s, e in rows}
+
+
+def _phase_shapes(phases: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    fills = {"stance": OKABE_ITO["grey"], "swing": OKABE_ITO["yellow"]}
+    shapes, notes = [], []
+    for p, s, e in phase_intervals(phases):
+        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": s, "x1": e, "y0": 0, "y1": 1,
+                       "fillcolor": fills.get(p, OKABE_ITO["sky_blue"]), "opacity": 0.15, "line": {"width": 0},
+                       "layer": "below"})
+        notes.append({"text": f"<b>{p}</b> ({s:.0f}–{e:.0f} %)", "x": (s + e) / 2, "xref": "x", "y": 1.0,
+                      "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 12}})
+    return shapes, notes
+
+
+def gait_emg_figure(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[str] | None = None,
+                    names: Mapping[str, str] | None = None) -> go.Figure:
+    """Return the EMG envelopes over one gait cycle with stance and swing shaded and labelled."""
+    muscles = list(muscles) if muscles is not None else list(dict.fromkeys(emg["muscle"].astype(str)))
+    data = []
+    for m in muscles:
+        x, y = _emg_curve(emg, m)
+        st = muscle_style(m)
+        name = _name(names, m)
+        data.append(go.Scatter(x=x, y=y, mode="lines+markers", name=name,
+                               line={"color": st["color"], "dash": st["dash"], "width": 2.5},
+                               marker={"symbol": st["symbol"], "size": 7, "maxdisplayed": 14},
+                               hovertemplate=f"{name}<br>%{{x:.0f}} % of the cycle<br>"
+                                             "activity %{y:.2f} of its peak<extra></extra>"))
+    shapes, notes = _phase_shapes(phases)
+    layout = _base_layout("Muscle activity (EMG envelope) over one walking cycle",
+                          "One person, one walking trial (n = 1); each envelope scaled to its own peak. "
+                          + _sources_text(_table_sources(emg) + _table_sources(phases)), height=460)
+    layout["margin"]["t"] = 90
+    layout["annotations"].extend(notes)
+    layout.update({"shapes": shapes,
+                   "xaxis": {"title": {"text": "% of the gait cycle (0 = right foot strikes)"}, "range": [0, 100]},
+                   "yaxis": {"title": {"text": "activity (fraction of its peak)"}, "range": [0, 1.05]}})
+    return go.Figure(data=data, layout=layout)
+
+
+def gait_emg_description(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[str] | None = None,
+                         names: Mapping[str, str] | None = None) -> str:
+    """Return what the EMG figure shows in words: phases, each muscle's peak and its stance share."""
+    muscles = list(muscles) if muscles is not None else list(dict.fromkeys(emg["muscle"].astype(str)))
+    rows = phase_intervals(phases)
+    parts = ["One walking cycle of one person: " + ", ".join(f"{p} from {s:.0f} % to {e:.0f} %"
+                                                             for p, s, e in rows) + "."]
+    for m in muscles:
+        x, y = _emg_curve(emg, m)
+        share = phase_share(emg, phases, m)
+        peak = x[int(np.argmax(y))]
+        phase_at_peak = next(p for p, s, e in rows if s <= peak <= e)
+        shares = ", ".join(f"{v:.0%} in {p}" for p, v in share.items())
+        parts.append(f"{_name(names, m)} peaks at {peak:.0f} % ({phase_at_peak}); its activity: {shares}.")
+    parts.append(_sources_text(_table_sources(emg) + _table_sources(phases)) + ".")
+    return " ".join(parts)
+
+
+def phase_share_figure(shares: Mapping[str, float], time_shares: Mapping[str, float], muscle: str,
+                       names: Mapping[str, str] | None = None, source_ids: Iterable[str] = ()) -> go.Figure:
+    """Return bars comparing a muscle's share of activity per phase with each phase's share of time."""
+    st = muscle_style(muscle)
+    name = _name(names, muscle)
+    phases = list(shares)
+    act = [round(100 * shares[p], 1) for p in phases]
+    dur = [round(100 * time_shares.get(p, 0.0), 1) for p in phases]
+    data = [
+        go.Bar(x=phases, y=act, name=f"{name}: share of its activity", text=[f"{v:.0f} %" for v in act],
+               textposition="outside", marker={"color": st["color"], "pattern": {"shape": st["pattern"]},
+                                               "line": {"color": "black", "width": 1}},
+               hovertemplate=f"{name}<br>%{{x}}: %{{y:.0f}} % of its activity<extra></extra>"),
+        go.Bar(x=phases, y=dur, name="share of the cycle's time", text=[f"{v:.0f} %" for v in dur],
+               textposition="outside", marker={"color": "white", "line": {"color": "black", "width": 1.5}},
+               hovertemplate="%{x}: %{y:.0f} % of the cycle's time<extra></extra>"),
+    ]
+    layout = _base_layout(f"{name}: when in the cycle is it active?", "One person, one trial (n = 1). "
+                          + _sources_text(source_ids), height=400)
+    layout.update({"barmode": "group", "yaxis": {"title": {"text": "% of total"}, "range": [0, 110]}})
+    return go.Figure(data=data, layout=layout)
+
+
+def phase_share_description(shares: Mapping[str, float], time_shares: Mapping[str, float], muscle: str,
+                            names: Mapping[str, str] | None = None, source_ids: Iterable[str] = ()) -> str:
+    """Return the phase shares in words."""
+    name = _name(names, muscle)
+    parts = [f"{phase}: {100 * shares[phase]:.0f} % of {name}'s activity during "
+             f"{100 * time_shares.get(phase, 0.0):.0f} % of the cycle's time" for phase in shares]
+    src = _sources_text(source_ids)
+    return f"{name}, one walking trial: " + "; ".join(parts) + "." + (f" {src}." if src else "")
+
+
+def gait_angles_figure(angles: pd.DataFrame, phases: pd.DataFrame) -> go.Figure:
+    """Return joint angles over the gait cycle (columns percent_cycle, joint, angle_deg) with phases shaded."""
+    data = []
+    dashes = ["solid", "dash", "dot", "dashdot"]
+    colours = [OKABE_ITO["black"], OKABE_ITO["orange"], OKABE_ITO["blue"], OKABE_ITO["bluish_green"]]
+    for i, joint in enumerate(dict.fromkeys(angles["joint"].astype(str))):
+        rows = angles[angles["joint"] == joint].sort_values("percent_cycle")
+        data.append(go.Scatter(x=rows["percent_cycle"], y=rows["angle_deg"], mode="lines", name=joint,
+                               line={"color": colours[i % 4], "dash": dashes[i % 4], "width": 2.5},
+                               hovertemplate=f"{joint}<br>%{{x:.0f}} % of the cycle<br>%{{y:.1f}}°<extra></extra>"))
+    shapes, notes = _phase_shapes(phases)
+    layout = _base_layout("Joint angles over the same walking cycle",
+                          "One person, one trial (n = 1). " + _sources_text(_table_sources(angles)), height=430)
+    layout["annotations"].extend(notes)
+    layout.update({"shapes": shapes, "xaxis": {"title": {"text": "% of the gait cycle"}, "range": [0, 100]},
+                   "yaxis": {"title": {"text": "angle (°)"}}})
+    return go.Figure(data=data, layout=layout)
+
+
+# ---------------------------------------------------------------- Thompson test (lesson 06)
+
+def thompson_outcome(tendon_intact: bool) -> bool:
+    """Return True when squeezing the calf plantarflexes the foot: only if the tendon is intact."""
+    return bool(tendon_intact)
+
+
+def thompson_figure(tendon_intact: bool, squeezed: bool) -> go.Figure:
+    """Return a schematic side view of the Thompson test (not to scale, angles not measured).
+
+    The leg lies face down; the calf, the calcaneal tendon (whole or torn) and the foot are drawn,
+    and the foot is drawn plantarflexed only when the calf is squeezed and the tendon is intact.
+    """
+    moves = squeezed and thompson_outcome(tendon_intact)
+    knee, ankle = (0.0, 0.0), (6.0, 0.0)
+    tilt = math.radians(35 if moves else 0)
+    c, s_ = math.cos(tilt), math.sin(tilt)
+    # face down: posterior is up; the foot hangs over the couch end and plantarflexion turns
+    # the toes away from the shin while the heel rises towards the calf
+    toe = (ankle[0] + 2.0 * s_, ankle[1] - 2.0 * c)
+    heel = (ankle[0] + 0.2 * c - 0.5 * s_, ankle[1] + 0.2 * s_ + 0.5 * c)
+    colour = muscle_style("gastrocnemius")["color"]
+    data = [
+        go.Scatter(x=[knee[0], ankle[0]], y=[knee[1], ankle[1]], mode="lines", name="leg (tibia)",
+                   line={"color": "black", "width": 6}, hoverinfo="name"),
+        go.Scatter(x=[heel[0], ankle[0], toe[0]], y=[heel[1], ankle[1], toe[1]], mode="lines+markers", name="foot",
+                   line={"color": OKABE_ITO["orange"], "width": 8}, marker={"symbol": "circle", "size": 10},
+                   hoverinfo="name"),
+    ]
+    # calf muscle belly as a filled ellipse above the tibia (posterior side up: face down)
+    t = np.linspace(0, 2 * np.pi, 60)
+    squeeze = 0.7 if squeezed else 1.0
+    data.append(go.Scatter(x=(2.2 + 1.8 * np.cos(t)).round(3), y=(0.9 + 0.6 * squeeze * np.sin(t)).round(3),
+                           fill="toself", mode="lines", name="calf muscles", hoverinfo="name",
+                           line={"color": colour}, fillcolor=colour, opacity=0.6,
+                           fillpattern={"shape": muscle_style("gastrocnemius")["pattern"]}))
+    if tendon_intact:
+        data.append(go.Scatter(x=[4.0, heel[0]], y=[0.9, heel[1]], mode="lines", name="calcaneal tendon (intact)",
+                               line={"color": "black", "width": 4}, hoverinfo="name"))
+    else:
+        data.append(go.Scatter(x=[4.0, 4.7, None, 5.1, heel[0]], y=[0.9, 0.75, None, 0.6, heel[1]],
+                               mode="lines", name="calcaneal tendon (torn: gap)",
+                               line={"color": "black", "width": 4, "dash": "dot"}, hoverinfo="name"))
+    notes = [{"x": 2.2, "y": 2.2, "text": "squeeze ↓" if squeezed else "not squeezed", "showarrow": False,
+              "font": {"size": 14}}]
+    notes.append({"x": toe[0] + 0.4, "y": toe[1] - 0.3, "showarrow": False, "xanchor": "left",
+                  "text": "foot plantarflexes" if moves else "foot does not move", "font": {"size": 14}})
+    layout = _base_layout("Thompson test (schematic, not to scale)",
+                          "Schematic drawing: the angle shown is illustrative, not measured.", height=380)
+    layout["annotations"].extend(notes)
+    layout.update({"xaxis": {"visible": False, "range": [-0.5, 10]},
+                   "yaxis": {"visible": False, "range": [-2.8, 2.8], "scaleanchor": "x"},
+                   "showlegend": True})
+    return go.Figure(data=data, layout=layout)
+
+
+def thompson_description(tendon_intact: bool, squeezed: bool, source_ids: Iterable[str] = ()) -> str:
+    """Return the schematic's content in words."""
+    tendon = "intact" if tendon_intact else "torn, with a gap"
+    src = _sources_text(source_ids)
+    src = f" {src}." if src else ""
+    if not squeezed:
+        return f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is not squeezed yet.{src}"
+    moved = "the foot plantarflexes" if thompson_outcome(tendon_intact) else "the foot does not move"
+    return f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is squeezed and {moved}.{src}"

@@ -1,0 +1,373 @@
+"""Lesson pages rendered from the course tables.
+
+Pure functions take the loaded tables (``load_course()``) and return Markdown or HTML
+strings: the lesson header (title, objectives, time, prerequisites), key points and
+glossary definitions with their citations ("[Gray 1918]"), "note on sources" boxes,
+the recap, previous/next links, the learning path and the lesson's list of sources.
+:class:`Lesson` wraps them for a notebook: each method displays the text and remembers
+which sources it showed, so ``lesson.sources()`` can list them at the end.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+Tables = Mapping[str, pd.DataFrame]
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (tuple, list)):
+        return len(value) == 0
+    if isinstance(value, str):
+        return value.strip() == ""
+    return bool(pd.isna(value))
+
+
+def unique_ids(groups: Iterable) -> tuple[str, ...]:
+    """Return the distinct ids of several id lists (or single ids), in first-seen order."""
+    seen: dict[str, None] = {}
+    for group in groups:
+        if _blank(group):
+            continue
+        for item in (group if isinstance(group, (tuple, list)) else (group,)):
+            seen[str(item)] = None
+    return tuple(seen)
+
+
+def table_sources(df: pd.DataFrame) -> tuple[str, ...]:
+    """Return the distinct source ids cited by a table's rows (``source_ids`` or ``source_id``)."""
+    if "source_ids" in df.columns:
+        return unique_ids(df["source_ids"])
+    if "source_id" in df.columns:
+        return unique_ids(df["source_id"])
+    return ()
+
+
+def row(tables: Tables, table: str, key: str) -> dict:
+    """Return one row of ``table`` as a dict, found by its id column; raises KeyError naming both."""
+    df = tables[table]
+    id_col = df.columns[0]
+    hits = df[df[id_col] == key]
+    if hits.empty:
+        raise KeyError(f"{key!r} is not a {id_col} in {table}.csv")
+    return hits.iloc[0].to_dict()
+
+
+def source_labels(tables: Tables) -> dict[str, str]:
+    """Return {source_id: short label} from the sources table."""
+    src = tables["sources"]
+    return dict(zip(src["source_id"], src["short"]))
+
+
+def cite(tables: Tables, source_ids: Iterable[str]) -> str:
+    """Return a citation such as "[Gray 1918; Olewnik et al. 2020]"; raises KeyError for an unknown id."""
+    labels = source_labels(tables)
+    ids = unique_ids([tuple(source_ids)])
+    unknown = [s for s in ids if s not in labels]
+    if unknown:
+        raise KeyError(f"not in sources.csv: {', '.join(unknown)}")
+    return "[" + "; ".join(labels[s] for s in ids) + "]" if ids else ""
+
+
+def _lesson(tables: Tables, lesson_id: str) -> dict:
+    return row(tables, "lessons", lesson_id)
+
+
+def lesson_title(tables: Tables, lesson_id: str) -> str:
+    """Return "Lesson 02 · Meet the triceps surae" for a lesson id."""
+    return f"Lesson {lesson_id} · {_lesson(tables, lesson_id)['title']}"
+
+
+def lesson_link(tables: Tables, lesson_id: str) -> str:
+    """Return a Markdown link to a lesson's notebook (notebooks sit in one folder)."""
+    lesson = _lesson(tables, lesson_id)
+    return f"[{lesson_title(tables, lesson_id)}]({lesson['notebook']})"
+
+
+def objectives(tables: Tables, lesson_id: str) -> pd.DataFrame:
+    """Return the lesson's rows of objectives.csv, in id order."""
+    obj = tables["objectives"]
+    return obj[obj["lesson_id"] == lesson_id].sort_values("objective_id", key=_natural)
+
+
+def _natural(ids: pd.Series) -> pd.Series:
+    return ids.map(lambda s: tuple(int(p) if p.isdigit() else p for p in str(s).replace("_", " ").split()))
+
+
+# ---------------------------------------------------------------- page parts
+
+def lesson_header_md(tables: Tables, lesson_id: str) -> str:
+    """Return the lesson's opening: title, summary, objectives, estimated time and prerequisites."""
+    lesson = _lesson(tables, lesson_id)
+    lines = [f"# {lesson_title(tables, lesson_id)}", "", str(lesson["summary"]), "",
+             "**What you will learn.** By the end of this lesson you will be able to:", ""]
+    for i, text in enumerate(objectives(tables, lesson_id)["text"], start=1):
+        lines.append(f"{i}. {text}")
+    lines += ["", f"**Estimated time:** about {int(lesson['minutes'])} minutes."]
+    prereq = lesson.get("prerequisites")
+    if _blank(prereq):
+        lines.append("**Before this lesson:** nothing; this is the place to start.")
+    else:
+        links = ", ".join(lesson_link(tables, p) for p in prereq)
+        lines.append(f"**Before this lesson:** {links}.")
+    return "\n".join(lines)
+
+
+def definition_md(tables: Tables, term_id: str) -> str:
+    """Return a glossary definition as Markdown: **term**: definition [sources]."""
+    term = row(tables, "glossary", term_id)
+    return f"**{term['term']}**: {term['definition']} {cite(tables, term['source_ids'])}"
+
+
+def key_points_md(tables: Tables, point_ids: Iterable[str]) -> str:
+    """Return key points as a Markdown bullet list, each with its citation."""
+    lines = []
+    for pid in point_ids:
+        p = row(tables, "key_points", pid)
+        lines.append(f"- {p['text']} {cite(tables, p['source_ids'])}")
+    return "\n".join(lines)
+
+
+def lesson_point_ids(tables: Tables, lesson_id: str) -> tuple[str, ...]:
+    """Return the ids of the lesson's key points, in file order."""
+    kp = tables["key_points"]
+    return tuple(kp.loc[kp["lesson_id"] == lesson_id, "point_id"])
+
+
+def source_note_html(tables: Tables, discrepancy_id: str) -> str:
+    """Return a boxed "note on sources": what the commissioning article says and what references say."""
+    d = row(tables, "discrepancies", discrepancy_id)
+    e = html.escape
+    return (
+        '<div class="course-source-note" role="note" style="border-left:6px solid #E69F00;'
+        'padding:0.6em 1em;margin:0.8em 0;background:#FFF8E6">'
+        f"<p><strong>Note on sources: {e(d['topic'])}</strong></p>"
+        f"<p><strong>The commissioning article says:</strong> {e(d['article_says'])}</p>"
+        f"<p><strong>Standard references say:</strong> {e(d['references_say'])}</p>"
+        f"<p><em>Sources: {e(cite(tables, d['source_ids']))}</em></p></div>"
+    )
+
+
+def recap_md(tables: Tables, lesson_id: str, point_ids: Iterable[str] | None = None) -> str:
+    """Return the recap: the lesson's key points, then its objectives as a self-check list."""
+    ids = lesson_point_ids(tables, lesson_id) if point_ids is None else tuple(point_ids)
+    lines = ["## Recap", ""]
+    if ids:
+        lines += [key_points_md(tables, ids), ""]
+    lines += ["**Check yourself.** Can you now:", ""]
+    lines += [f"- [ ] {text}" for text in objectives(tables, lesson_id)["text"]]
+    return "\n".join(lines)
+
+
+def navigation_md(tables: Tables, lesson_id: str) -> str:
+    """Return previous / next links between lessons, in lessons.csv order."""
+    ids = list(tables["lessons"]["lesson_id"])
+    i = ids.index(lesson_id)
+    parts = []
+    if i > 0:
+        parts.append(f"← Previous: {lesson_link(tables, ids[i - 1])}")
+    if i < len(ids) - 1:
+        parts.append(f"Next: {lesson_link(tables, ids[i + 1])} →")
+    return " | ".join(parts)
+
+
+def learning_path_md(tables: Tables) -> str:
+    """Return the course map: every lesson with a link, its time and what it needs first."""
+    lines = ["| Lesson | What it covers | Time | Do first |", "| --- | --- | --- | --- |"]
+    for lesson in tables["lessons"].to_dict("records"):
+        prereq = lesson["prerequisites"]
+        first = "—" if _blank(prereq) else ", ".join(prereq)
+        lines.append(f"| {lesson_link(tables, lesson['lesson_id'])} | {lesson['summary']} | "
+                     f"{int(lesson['minutes'])} min | {first} |")
+    return "\n".join(lines)
+
+
+def sources_md(tables: Tables, source_ids: Iterable[str]) -> str:
+    """Return a numbered list of full citations (with links) for ``source_ids``, in order given."""
+    src = tables["sources"].set_index("source_id")
+    lines = ["## Sources for this lesson", ""]
+    for i, sid in enumerate(unique_ids([tuple(source_ids)]), start=1):
+        if sid not in src.index:
+            raise KeyError(f"not in sources.csv: {sid}")
+        s = src.loc[sid]
+        url = "" if _blank(s["url"]) else f" <{s['url']}>"
+        lines.append(f"{i}. **{s['short']}**: {s['citation']}{url}")
+    return "\n".join(lines)
+
+
+def recommend_lessons(tables: Tables, results: Mapping[str, bool | None],
+                      question_lessons: Mapping[str, str]) -> str:
+    """Return Markdown advice from pre-test results.
+
+    ``results`` maps question id to True (right), False (wrong) or None (not answered);
+    ``question_lessons`` maps question id to the lesson that teaches it. Lessons with a wrong
+    or missing answer are listed to focus on; lessons answered right can be taken faster.
+    """
+    focus: dict[str, None] = {}
+    fine: dict[str, None] = {}
+    for qid, lesson in question_lessons.items():
+        if results.get(qid) is True:
+            fine[lesson] = None
+        else:
+            focus[lesson] = None
+    fine = {k: None for k in fine if k not in focus}
+    order = list(tables["lessons"]["lesson_id"])
+    focus_ids = sorted(focus, key=order.index)
+    fine_ids = sorted(fine, key=order.index)
+    lines = []
+    if not any(v is not None for v in results.values()):
+        lines.append("You have not checked any pre-test answers yet: answer the questions above, "
+                     "press **Check** on each, then ask again.")
+    if focus_ids:
+        lines.append("**Spend most time on:** " + ", ".join(lesson_link(tables, i) for i in focus_ids) + ".")
+    if fine_ids:
+        lines.append("**You can move faster through:** " + ", ".join(lesson_link(tables, i) for i in fine_ids)
+                     + " (you answered its question correctly, but still do its checks).")
+    lines.append("Whatever the result, work through the lessons in order: each builds on the one before.")
+    return "\n\n".join(lines)
+
+
+# ---------------------------------------------------------------- notebook wrapper
+
+class Lesson:
+    """A lesson page in a notebook: displays the parts and remembers the sources shown."""
+
+    def __init__(self, lesson_id: str, tables: Tables | None = None):
+        if tables is None:
+            from utils import load_course
+            tables = load_course()
+        _lesson(tables, lesson_id)  # raises KeyError for an unknown lesson
+        self.lesson_id = lesson_id
+        self.tables = tables
+        self.used: list[str] = []
+        self.defined: set[str] = set()
+
+    # -- bookkeeping
+    def use(self, source_ids: Iterable[str]) -> tuple[str, ...]:
+        """Remember ``source_ids`` as shown in this lesson; return them."""
+        ids = unique_ids([tuple(source_ids)])
+        for sid in ids:
+            if sid not in self.used:
+                self.used.append(sid)
+        return ids
+
+    # -- text, returned
+    def header_md(self) -> str:
+        """Return the lesson header (course structure: no sources)."""
+        return lesson_header_md(self.tables, self.lesson_id)
+
+    def define_md(self, *term_ids: str) -> str:
+        """Return definitions of terms not yet defined in this lesson (empty string if none)."""
+        parts = []
+        for term_id in term_ids:
+            if term_id in self.defined:
+                continue
+            parts.append("- " + definition_md(self.tables, term_id))
+            self.defined.add(term_id)
+            self.use(row(self.tables, "glossary", term_id)["source_ids"])
+        return "\n".join(parts)
+
+    def points_md(self, *point_ids: str) -> str:
+        """Return key points with citations."""
+        for pid in point_ids:
+            self.use(row(self.tables, "key_points", pid)["source_ids"])
+        return key_points_md(self.tables, point_ids)
+
+    def note_html(self, discrepancy_id: str) -> str:
+        """Return a "note on sources" box."""
+        self.use(row(self.tables, "discrepancies", discrepancy_id)["source_ids"])
+        return source_note_html(self.tables, discrepancy_id)
+
+    def recap_md(self) -> str:
+        """Return the recap of this lesson."""
+        ids = lesson_point_ids(self.tables, self.lesson_id)
+        for pid in ids:
+            self.use(row(self.tables, "key_points", pid)["source_ids"])
+        return recap_md(self.tables, self.lesson_id, ids)
+
+    def sources_md(self) -> str:
+        """Return the list of every source this lesson has shown so far."""
+        return sources_md(self.tables, self.used)
+
+    # -- display wrappers
+    @staticmethod
+    def _show_md(text: str) -> None:
+        from IPython.display import Markdown, display
+        if text:
+            display(Markdown(text))
+
+    @staticmethod
+    def _show_html(text: str) -> None:
+        from IPython.display import HTML, display
+        display(HTML(text))
+
+    def header(self) -> None:
+        """Display the lesson header."""
+        self._show_md(self.header_md())
+
+    def define(self, *term_ids: str) -> None:
+        """Display definitions of terms used for the first time."""
+        self._show_md(self.define_md(*term_ids))
+
+    def points(self, *point_ids: str) -> None:
+        """Display key points with citations."""
+        self._show_md(self.points_md(*point_ids))
+
+    def note(self, discrepancy_id: str) -> None:
+        """Display a "note on sources" box."""
+        self._show_html(self.note_html(discrepancy_id))
+
+    def recap(self) -> None:
+        """Display the recap."""
+        self._show_md(self.recap_md())
+
+    def navigation(self) -> None:
+        """Display previous / next links."""
+        self._show_md(navigation_md(self.tables, self.lesson_id))
+
+    def sources(self) -> None:
+        """Display the sources shown in this lesson."""
+        self._show_md(self.sources_md())
+
+    def text(self, markdown: str, source_ids: Iterable[str] = ()) -> None:
+        """Display Markdown built from the tables, remembering its sources."""
+        self.use(source_ids)
+        self._show_md(markdown)
+
+    def figure(self, fig) -> None:
+        """Display a figure and, below it, its text description; remember its sources."""
+        from IPython.display import display
+        meta = fig.layout.meta or {}
+        self.use(meta.get("source_ids", ()))
+        display(fig)
+        self._show_md(f"**Figure description.** {meta.get('description', '')}")
+
+    def widget(self, box) -> None:
+        """Display a widget built by utils.anatomy_widgets; remember every source it can show."""
+        from IPython.display import display
+        self.use(getattr(box, "course_source_ids", ()))
+        display(box)
+
+    def quiz(self, question_ids: Iterable[str], **kwargs) -> None:
+        """Display knowledge-check questions from the question bank; remember their sources."""
+        from IPython.display import display
+
+        from utils import quizzes
+        ids = list(question_ids)
+        box = quizzes.quiz(ids, tables=self.tables, **kwargs)
+        for card in box.cards:
+            self.use(card.question.source_ids)
+        display(box)
+
+    def table(self, styled, source_ids: Iterable[str]) -> None:
+        """Display a (styled) table and remember its sources."""
+        from IPython.display import display
+        self.use(source_ids)
+        display(styled)

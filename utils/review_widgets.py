@@ -1,0 +1,193 @@
+"""Review tools for lesson 07: glossary flip cards and a review quiz weighted toward what was missed.
+
+The pure parts (:func:`card_faces`, :func:`deck_terms`, :func:`review_questions`) work on
+course tables; :class:`GlossaryDeck` and :class:`ReviewSession` are thin ipywidgets wiring.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import display
+
+from utils import progress
+
+PROBE = "course-probe"
+PROBE_OUTPUT = "course-probe-output"
+ALL_LESSONS = "all"
+REVIEW_SEED = 2026
+REVIEW_SIZE = 8
+
+
+def _tables(tables):
+    if tables is None:
+        import utils
+        tables = utils.load_course()
+    return tables
+
+
+@dataclass(frozen=True)
+class CardFaces:
+    """The two sides of a glossary card, as plain text."""
+
+    term_id: str
+    front: str
+    definition: str
+    lesson: str
+    sources: str
+
+
+def card_faces(term: Mapping, lessons: pd.DataFrame | None = None) -> CardFaces:
+    """Return the faces of one glossary row: the term in front; definition, lesson and sources behind.
+
+    Raises KeyError naming a missing column.
+    """
+    for col in ("term_id", "term", "definition", "lesson_id", "source_ids"):
+        if col not in term:
+            raise KeyError(f"glossary row has no {col!r} column")
+    lesson_id = str(term["lesson_id"])
+    title = ""
+    if lessons is not None:
+        match = lessons[lessons["lesson_id"] == lesson_id]
+        if not match.empty:
+            title = str(match.iloc[0]["title"])
+    lesson = f"Lesson {lesson_id}" + (f": {title}" if title else "")
+    ids = term["source_ids"]
+    ids = list(ids) if isinstance(ids, (tuple, list)) else [s for s in str(ids).split(";") if s]
+    return CardFaces(str(term["term_id"]), str(term["term"]), str(term["definition"]), lesson,
+                     "Sources: " + ", ".join(ids) if ids else "")
+
+
+def deck_terms(glossary: pd.DataFrame, lesson_id: str = ALL_LESSONS) -> list[dict]:
+    """Return the glossary rows for one lesson (or all), sorted by lesson then term."""
+    rows = glossary if lesson_id == ALL_LESSONS else glossary[glossary["lesson_id"] == lesson_id]
+    rows = rows.sort_values(["lesson_id", "term"], key=lambda s: s.astype(str).str.casefold())
+    return rows.to_dict("records")
+
+
+def card_html(faces: CardFaces, flipped: bool) -> str:
+    """Return the HTML of a card showing its front (term) or its back (definition, lesson, sources)."""
+    e = html.escape
+    if not flipped:
+        return (f'<div class="course-flip-card course-flip-front" role="region" aria-label="card front">'
+                f'<p style="font-size:1.4em;margin:1.2em 0"><strong>{e(faces.front)}</strong></p>'
+                f'<p><em>Front: say what it means, then turn the card.</em></p></div>')
+    return (f'<div class="course-flip-card course-flip-back" role="region" aria-label="card back">'
+            f'<p><strong>{e(faces.front)}</strong>: {e(faces.definition)}</p>'
+            f'<p>{e(faces.lesson)}</p><p><small>{e(faces.sources)}</small></p></div>')
+
+
+class GlossaryDeck(widgets.VBox):
+    """Glossary flip cards: term on the front; definition, lesson and sources on the back.
+
+    The *Turn card* button carries ``course-probe``; the card carries ``course-probe-output``.
+    """
+
+    def __init__(self, tables: Mapping | None = None, probe: bool = True):
+        self.tables = _tables(tables)
+        glossary = self.tables["glossary"]
+        lessons = self.tables.get("lessons")
+        ids = sorted(set(glossary["lesson_id"].astype(str)))
+        titles = dict(zip(lessons["lesson_id"], lessons["title"])) if lessons is not None else {}
+        self.lesson = widgets.Dropdown(
+            options=[("All lessons", ALL_LESSONS)] + [(f"Lesson {i}: {titles.get(i, '')}".rstrip(": "), i)
+                                                      for i in ids],
+            value=ALL_LESSONS, description="Cards from:")
+        self.flip_button = widgets.Button(description="Turn card", tooltip="Show the other side of the card")
+        self.prev_button = widgets.Button(description="◀ Previous", tooltip="Previous card")
+        self.next_button = widgets.Button(description="Next ▶", tooltip="Next card")
+        self.counter = widgets.HTML()
+        self.card = widgets.HTML()
+        if probe:
+            self.flip_button.add_class(PROBE)
+            self.card.add_class(PROBE_OUTPUT)
+        self.index = 0
+        self.flipped = False
+        self.terms: list[dict] = []
+        self.flip_button.on_click(lambda _b: self.flip())
+        self.prev_button.on_click(lambda _b: self.move(-1))
+        self.next_button.on_click(lambda _b: self.move(+1))
+        self.lesson.observe(self._on_lesson, names="value")
+        super().__init__([self.lesson, self.card,
+                          widgets.HBox([self.prev_button, self.flip_button, self.next_button, self.counter])])
+        self.add_class("course-glossary-deck")
+        self._load()
+
+    def _load(self) -> None:
+        self.terms = deck_terms(self.tables["glossary"], self.lesson.value)
+        self.index, self.flipped = 0, False
+        self._show()
+
+    def faces(self) -> CardFaces:
+        """Return the faces of the current card."""
+        return card_faces(self.terms[self.index], self.tables.get("lessons"))
+
+    def _show(self) -> None:
+        if not self.terms:
+            self.card.value = "<p>No glossary terms for this lesson.</p>"
+            self.counter.value = ""
+            return
+        self.card.value = card_html(self.faces(), self.flipped)
+        side = "back" if self.flipped else "front"
+        self.counter.value = f"Card {self.index + 1} of {len(self.terms)} ({side})"
+
+    def flip(self) -> None:
+        """Turn the current card over."""
+        self.flipped = not self.flipped
+        self._show()
+
+    def move(self, step: int) -> None:
+        """Go ``step`` cards forward (negative: back), wrapping around, front side up."""
+        if self.terms:
+            self.index = (self.index + step) % len(self.terms)
+        self.flipped = False
+        self._show()
+
+    def _on_lesson(self, _change) -> None:
+        self._load()
+
+
+def review_questions(n: int = REVIEW_SIZE, seed: int = REVIEW_SEED, path=None,
+                     tables: Mapping | None = None, exclude_lessons: tuple[str, ...] = ("07",)) -> list[str]:
+    """Return up to ``n`` question ids from :func:`utils.progress.review_set`, repeatable for a seed.
+
+    Questions of ``exclude_lessons`` (the review lesson's own) are left out; the draw asks for
+    extra ids so that ``n`` remain when the bank is large enough.
+    """
+    tables = _tables(tables)
+    questions = tables["questions"]
+    skip = set(questions.loc[questions["lesson_id"].isin(exclude_lessons), "question_id"].astype(str))
+    ids = progress.review_set(n + len(skip), seed, path=path, tables=tables)
+    return [q for q in ids if q not in skip][:n]
+
+
+class ReviewSession(widgets.VBox):
+    """A *Build my review* button that shows a quiz of questions weighted toward what was missed."""
+
+    def __init__(self, tables: Mapping | None = None, n: int = REVIEW_SIZE, seed: int = REVIEW_SEED, path=None):
+        self.tables = _tables(tables)
+        self.n, self.seed, self.path = n, seed, path
+        self.button = widgets.Button(description="Build my review", button_style="primary",
+                                     tooltip="Pick questions, weighted toward those you missed")
+        self.status = widgets.HTML()
+        self.output = widgets.Output()
+        self.question_ids: list[str] = []
+        self.button.on_click(lambda _b: self.build())
+        super().__init__([self.button, self.status, self.output])
+
+    def build(self) -> list[str]:
+        """Draw the review questions, show them as a quiz and return their ids."""
+        from utils.quizzes import quiz
+
+        self.question_ids = review_questions(self.n, self.seed, self.path, self.tables)
+        self.status.value = (f"<p>{len(self.question_ids)} questions, drawn with seed {self.seed}: the same "
+                             "answers give the same set.</p>")
+        with self.output:
+            self.output.clear_output(wait=True)
+            if self.question_ids:
+                display(quiz(self.question_ids, tables=self.tables, path=self.path))
+        return self.question_ids
