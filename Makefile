@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 FIRST_LESSON := notebooks/00_start_here.ipynb
 
-.PHONY: lab test install bench data data-env site present clean help dictionary
+.PHONY: lab test install bench data data-env site present clean help dictionary binder-env binder-check
 
 help:
 	@echo "make lab    - set up (first time only) and open the course in JupyterLab"
@@ -37,8 +37,20 @@ $(STAMP): environment.yml pyproject.toml
 lab: install
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(FIRST_LESSON)
 
-test: install
+test: install binder-env
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
+
+# repo2docker (Binder's builder) in its own environment, to check the Binder set-up without Docker.
+BINDER_VENV := .venv-binder
+$(BINDER_VENV)/.installed:
+	$(PYTHON) -m venv $(BINDER_VENV)
+	$(BINDER_VENV)/bin/python -m pip install --quiet --disable-pip-version-check jupyter-repo2docker==2026.4.0
+	touch $@
+
+binder-env: $(BINDER_VENV)/.installed
+
+binder-check: binder-env
+	$(BINDER_VENV)/bin/repo2docker --no-build --debug .
 
 bench: install
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

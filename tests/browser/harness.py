@@ -430,16 +430,24 @@ class LessonPage:
             raise ValueError(f"{self.name}: no way to act on a .course-probe of kind {kind!r}")
 
     def wait_probe_changed(self, before, timeout=15_000):
-        """Wait until `.course-probe-output` differs from `before` and is drawn; return ms taken in page."""
-        return self.page.wait_for_function(
-            """([js, before]) => {
-              const state = (new Function('return (' + js + ')'))()('.course-probe-output');
-              return state && state.drawn && state.fingerprint !== before ? performance.now() : false;
-            }""",
-            arg=[_PROBE_STATE_JS, before],
-            polling="raf",
-            timeout=timeout,
-        ).json_value()
+        """Wait until `.course-probe-output` differs from `before` and is drawn.
+
+        Returns the page's clock (performance.now(), ms) when the change was seen.
+        Raises TimeoutError if it did not change in time.
+        """
+        try:
+            handle = self.page.wait_for_function(
+                """([js, before]) => {
+                  const state = (new Function('return (' + js + ')'))()('.course-probe-output');
+                  return state && state.drawn && state.fingerprint !== before ? performance.now() : false;
+                }""",
+                arg=[_PROBE_STATE_JS, before],
+                polling="raf",
+                timeout=timeout,
+            )
+        except PlaywrightTimeoutError:
+            raise TimeoutError(f"{self.name}: course-probe-output unchanged after {timeout} ms") from None
+        return handle.json_value()
 
     def answer_quiz(self, timeout=15_000):
         """Pick an option in the first `.course-quiz`, press its Check button; return feedback text.
@@ -467,11 +475,14 @@ class LessonPage:
         buttons = quiz.locator("button:not(.widget-toggle-button)")
         check = buttons.filter(has_text="Check")
         (check if check.count() else buttons).first.click()
-        self.page.wait_for_function(
-            """([el, before]) => el.innerText.trim() !== '' && el.innerText !== before""",
-            arg=[feedback.element_handle(), before],
-            timeout=timeout,
-        )
+        try:
+            self.page.wait_for_function(
+                """([el, before]) => el.innerText.trim() !== '' && el.innerText !== before""",
+                arg=[feedback.element_handle(), before],
+                timeout=timeout,
+            )
+        except PlaywrightTimeoutError:
+            raise TimeoutError(f"{self.name}: no quiz feedback after {timeout} ms") from None
         return feedback.inner_text().strip()
 
     def screenshot(self, path):

@@ -1,0 +1,756 @@
+"""Figures for lessons 00-03, drawn from the course tables.
+
+Every builder takes the loaded tables and returns a plain ``plotly.graph_objects.Figure``
+(never shown here). Each figure carries in ``layout.meta`` a text description for screen
+readers (the same words the matching ``describe_*`` function returns) and the source ids of
+what it draws. Nothing relies on colour alone: areas have fill patterns and names, lines
+have dash styles, points have marker symbols and labels.
+
+Coordinates come from ``figure_shapes.csv``: the cross-section of the right leg seen from
+above (anterior up, medial left) and the posterior view of its bones (proximal up, medial left).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from utils.narrative import cite, row, table_sources, unique_ids
+from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE, compartment_style, muscle_style
+
+Tables = Mapping[str, pd.DataFrame]
+CROSS_SECTION = "leg_cross_section"
+BONES_VIEW = "leg_bones_posterior"
+SCHEMES = ("three", "four")
+# How each drawing is oriented (see figure_shapes in datapackage.json).
+ORIENTATION = {
+    CROSS_SECTION: {"up": "anterior", "down": "posterior", "left": "medial", "right": "lateral"},
+    BONES_VIEW: {"up": "proximal", "down": "distal", "left": "medial", "right": "lateral"},
+}
+NAME_COLUMNS = {"bones": "name", "compartments": "name", "boundaries": "name", "landmarks": "name",
+                "muscles": "name", "glossary": "term", "attachments": "attachment_id"}
+BOUNDARY_DASH = {"crural_fascia": "solid", "interosseous_membrane": "longdash",
+                 "anterior_intermuscular_septum": "dash", "posterior_intermuscular_septum": "dot",
+                 "transverse_intermuscular_septum": "dashdot"}
+BONE_FILL = "#E6E6E6"
+NERVE_STYLE = {"color": OKABE_ITO["black"], "symbol": "diamond"}
+ARTERY_STYLE = {"color": OKABE_ITO["vermillion"], "symbol": "circle"}
+FOCUS_MUSCLES = ("gastrocnemius_medial", "gastrocnemius_lateral", "soleus", "plantaris")
+
+
+# ---------------------------------------------------------------- shapes and names
+
+def shapes(tables: Tables, figure: str) -> pd.DataFrame:
+    """Return the figure's rows of figure_shapes, ordered by structure and point; raises KeyError if none."""
+    df = tables["figure_shapes"]
+    out = df[df["figure"] == figure]
+    if out.empty:
+        raise KeyError(f"no shapes for figure {figure!r} in figure_shapes.csv")
+    return out.sort_values(["structure_table", "structure_id", "point_order"], kind="stable")
+
+
+def shape(tables: Tables, figure: str, structure_id: str, table: str | None = None) -> pd.DataFrame:
+    """Return the points of one structure of a figure; raises KeyError if it is not drawn."""
+    df = shapes(tables, figure)
+    hit = df[df["structure_id"] == structure_id]
+    if table is not None:
+        hit = hit[hit["structure_table"] == table]
+    if hit.empty:
+        raise KeyError(f"{structure_id!r} is not drawn in {figure!r} (figure_shapes.csv)")
+    return hit
+
+
+def coords(points: pd.DataFrame, closed: bool = False) -> tuple[list[float], list[float]]:
+    """Return x and y lists of a structure's points (first point repeated at the end if ``closed``)."""
+    xs, ys = list(points["x"]), list(points["y"])
+    if closed and (xs[0], ys[0]) != (xs[-1], ys[-1]):
+        xs.append(xs[0])
+        ys.append(ys[0])
+    return xs, ys
+
+
+def structure_name(tables: Tables, table: str, structure_id: str) -> str:
+    """Return the display name of a structure from the table that holds it."""
+    r = row(tables, table, structure_id)
+    name = str(r[NAME_COLUMNS[table]])
+    return name[0].upper() + name[1:]
+
+
+def structure_sources(tables: Tables, table: str, structure_id: str) -> tuple[str, ...]:
+    """Return the source ids of a structure's row in its own table."""
+    return tuple(row(tables, table, structure_id)["source_ids"])
+
+
+def point_in_polygon(x: float, y: float, xs: Iterable[float], ys: Iterable[float]) -> bool:
+    """Return True if (x, y) lies inside the polygon (even-odd ray casting)."""
+    px, py = list(xs), list(ys)
+    inside = False
+    j = len(px) - 1
+    for i in range(len(px)):
+        if (py[i] > y) != (py[j] > y):
+            cross = px[j] + (y - py[j]) * (px[i] - px[j]) / (py[i] - py[j])
+            if x < cross:
+                inside = not inside
+        j = i
+    return inside
+
+
+def centroid(points: pd.DataFrame) -> tuple[float, float]:
+    """Return the mean position of a structure's points."""
+    return float(points["x"].mean()), float(points["y"].mean())
+
+
+def label_position(points: pd.DataFrame) -> tuple[float, float] | None:
+    """Return where the structure's name is written, or None if the drawing shows no name."""
+    first = points.iloc[0]
+    if pd.isna(first["label_x"]) or pd.isna(first["label_y"]):
+        return None
+    return float(first["label_x"]), float(first["label_y"])
+
+
+def _anchor(points: pd.DataFrame) -> tuple[float, float]:
+    """Return the point a label's leader line points at: the middle point of a line, else the centroid."""
+    if points.iloc[0]["kind"] == "line":
+        mid = points.iloc[len(points) // 2]
+        return float(mid["x"]), float(mid["y"])
+    return centroid(points)
+
+
+def _densify(xs: list[float], ys: list[float], step: float = 0.25) -> tuple[list[float], list[float]]:
+    """Return the line with extra points every ``step`` units so hovering anywhere along it works."""
+    ox, oy = [xs[0]], [ys[0]]
+    for (x0, y0), (x1, y1) in zip(zip(xs, ys), zip(xs[1:], ys[1:])):
+        n = max(1, int(np.hypot(x1 - x0, y1 - y0) / step))
+        for k in range(1, n + 1):
+            ox.append(round(x0 + (x1 - x0) * k / n, 3))
+            oy.append(round(y0 + (y1 - y0) * k / n, 3))
+    return ox, oy
+
+
+def _layout(fig: go.Figure, title: str, description: str, source_ids: Iterable[str], *,
+            height: int = 560, equal: bool = True) -> go.Figure:
+    fig.update_layout(
+        template=TEMPLATE, font={"family": FONT_FAMILY, "size": 13}, height=height,
+        title={"text": title, "x": 0.0, "xanchor": "left"},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10}, showlegend=True,
+        legend={"orientation": "v", "x": 1.01, "y": 1.0, "font": {"size": 11}},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        meta={"description": description, "source_ids": list(unique_ids([tuple(source_ids)]))},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    if equal:
+        fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    return fig
+
+
+def _label(fig: go.Figure, text: str, at: tuple[float, float], anchor: tuple[float, float] | None = None,
+           *, size: int = 11, bold: bool = False, xref: str = "x", yref: str = "y") -> None:
+    text = f"<b>{text}</b>" if bold else text
+    common = {"text": text, "font": {"size": size, "color": OKABE_ITO["black"]}, "xref": xref, "yref": yref,
+              "bgcolor": "rgba(255,255,255,0.8)"}
+    if anchor is None:
+        fig.add_annotation(x=at[0], y=at[1], showarrow=False, **common)
+    else:
+        fig.add_annotation(x=anchor[0], y=anchor[1], ax=at[0], ay=at[1], axref=xref, ayref=yref,
+                           showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=OKABE_ITO["grey"], **common)
+
+
+# ---------------------------------------------------------------- compartments (lesson 01)
+
+def scheme_compartments(tables: Tables, scheme: str) -> tuple[str, ...]:
+    """Return the compartment ids of the three- or four-compartment description; raises ValueError."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {SCHEMES}, not {scheme!r}")
+    comp = tables["compartments"]
+    return tuple(c for c, s in zip(comp["compartment_id"], comp["schemes"]) if scheme in s)
+
+
+def compartment_muscles(tables: Tables, compartment_id: str) -> pd.DataFrame:
+    """Return the muscles (not their heads) in a compartment or in its sub-compartments."""
+    comp = tables["compartments"]
+    members = {compartment_id} | set(comp.loc[comp["parent_id"] == compartment_id, "compartment_id"])
+    mus = tables["muscles"]
+    return mus[mus["compartment_id"].isin(members) & mus["parent_id"].isna()]
+
+
+def compartment_details(tables: Tables, compartment_id: str) -> pd.DataFrame:
+    """Return one row per fact about a compartment: its muscles, nerve, main artery and note, with sources."""
+    c = row(tables, "compartments", compartment_id)
+    mus = compartment_muscles(tables, compartment_id)
+    names = ", ".join(mus["name"])
+    facts = [("Muscles", names, table_sources(mus)),
+             ("Nerve", c["nerve"], tuple(c["source_ids"])),
+             ("Main artery", "none named" if pd.isna(c["main_artery"]) else c["main_artery"], tuple(c["source_ids"])),
+             ("Blood supply note", c["artery_note"], tuple(c["source_ids"]))]
+    return pd.DataFrame({"what": [f[0] for f in facts], "fact": [str(f[1]) for f in facts],
+                         "sources": [cite(tables, f[2]) for f in facts],
+                         "source_ids": [tuple(f[2]) for f in facts]})
+
+
+def containing_compartment(tables: Tables, structure_id: str, scheme: str = "four") -> str | None:
+    """Return the id of the scheme's compartment whose drawn area contains a point structure, or None."""
+    pts = shape(tables, CROSS_SECTION, structure_id)
+    x, y = centroid(pts)
+    for cid in scheme_compartments(tables, scheme):
+        xs, ys = coords(shape(tables, CROSS_SECTION, cid, "compartments"))
+        if point_in_polygon(x, y, xs, ys):
+            return cid
+    return None
+
+
+def _boundary_note(tables: Tables, boundary_id: str, scheme: str) -> str:
+    b = row(tables, "boundaries", boundary_id)
+    sep = b["separates"]
+    if _is_blank(sep):
+        return "encloses every compartment"
+    names = [structure_name(tables, "compartments", c) for c in sep]
+    shown = scheme_compartments(tables, scheme)
+    if all(c in shown for c in sep):
+        return "wall between: " + " and ".join(names)
+    parents = {row(tables, "compartments", c)["parent_id"] for c in sep}
+    parent_names = [structure_name(tables, "compartments", p) for p in parents if not _is_blank(p)]
+    return ("inside " + " / ".join(parent_names) + " in this description; in the four-compartment "
+            "description it is the wall between " + " and ".join(names))
+
+
+def _is_blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (tuple, list)):
+        return len(value) == 0
+    return bool(pd.isna(value)) if not isinstance(value, str) else value.strip() == ""
+
+
+def _vessel_kind(tables: Tables, term_id: str) -> str:
+    term = str(row(tables, "glossary", term_id)["term"]).lower()
+    return "nerve" if "nerve" in term else "artery"
+
+
+def cross_section_sources(tables: Tables) -> tuple[str, ...]:
+    """Return every source id the cross-section can show (shapes and the rows they name)."""
+    df = shapes(tables, CROSS_SECTION)
+    ids = list(table_sources(df))
+    for (table, sid) in df[["structure_table", "structure_id"]].drop_duplicates().itertuples(index=False):
+        ids += structure_sources(tables, table, sid)
+    for cid in tables["compartments"]["compartment_id"]:
+        ids += table_sources(compartment_muscles(tables, cid))
+    return unique_ids([tuple(ids)])
+
+
+def describe_cross_section(tables: Tables, scheme: str = "four", highlight: str | None = None) -> str:
+    """Return a text description of the cross-section for screen readers."""
+    comps = scheme_compartments(tables, scheme)
+    o = ORIENTATION[CROSS_SECTION]
+    parts = [f"Schematic cross-section through the middle of the right leg, seen from above: {o['up']} is at "
+             f"the top, {o['down']} at the bottom, {o['left']} on the left and {o['right']} on the right. "
+             f"It shows the {len(comps)}-compartment description: "
+             + "; ".join(structure_name(tables, "compartments", c) for c in comps) + "."]
+    parts.append("Walls: " + "; ".join(
+        f"{structure_name(tables, 'boundaries', b)} ({_boundary_note(tables, b, scheme)})"
+        for b in tables["boundaries"]["boundary_id"]) + ".")
+    vessels = shapes(tables, CROSS_SECTION)
+    vessels = vessels[vessels["structure_table"] == "glossary"]["structure_id"].drop_duplicates()
+    parts.append("Nerves and vessels: " + "; ".join(
+        f"{structure_name(tables, 'glossary', v)} in the "
+        f"{structure_name(tables, 'compartments', containing_compartment(tables, v, scheme)).lower()}"
+        for v in vessels) + ".")
+    if highlight is not None:
+        det = compartment_details(tables, highlight)
+        facts = "; ".join(f"{w.lower()}: {f}" for w, f in zip(det["what"], det["fact"]))
+        parts.append(f"Highlighted: {structure_name(tables, 'compartments', highlight)} ({facts}).")
+    return " ".join(parts)
+
+
+def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | None = None) -> go.Figure:
+    """Return the mid-leg cross-section for ``scheme`` ("three" or "four"), optionally highlighting a compartment.
+
+    Hovering names each structure. Raises ValueError for an unknown scheme or a compartment
+    not in the scheme.
+    """
+    comps = scheme_compartments(tables, scheme)
+    if highlight is not None and highlight not in comps:
+        raise ValueError(f"{highlight!r} is not a compartment of the {scheme}-compartment description {comps}")
+    fig = go.Figure()
+    for cid in comps:
+        pts = shape(tables, CROSS_SECTION, cid, "compartments")
+        xs, ys = coords(pts, closed=True)
+        st = compartment_style(cid)
+        det = compartment_details(tables, cid)
+        hover = f"<b>{structure_name(tables, 'compartments', cid)}</b><br>" + "<br>".join(
+            f"{w}: {f}" for w, f in zip(det["what"][:3], det["fact"][:3]))
+        faded = highlight is not None and cid != highlight
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", fillcolor=st["color"], opacity=0.25 if faded else 0.75,
+            fillpattern={"shape": st["pattern"], "fgcolor": OKABE_ITO["black"], "fgopacity": 0.35, "size": 8},
+            line={"color": OKABE_ITO["black"], "width": 4 if cid == highlight else 0.5},
+            name=structure_name(tables, "compartments", cid), legendgroup="compartments",
+            legendgrouptitle={"text": "Compartments"}, hoveron="fills", hoverinfo="text", text=hover))
+        lp = label_position(pts)
+        if lp:
+            _label(fig, structure_name(tables, "compartments", cid).replace(" of the leg", "")
+                   .replace(" (as one compartment)", ""), lp, bold=cid == highlight)
+    for bid in ("tibia", "fibula"):
+        pts = shape(tables, CROSS_SECTION, bid, "bones")
+        xs, ys = coords(pts, closed=True)
+        name = structure_name(tables, "bones", bid)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
+                                 line={"color": OKABE_ITO["black"], "width": 1.5}, name=name,
+                                 legendgroup="bones", legendgrouptitle={"text": "Bones"},
+                                 hoveron="fills", hoverinfo="text", text=f"<b>{name}</b> (bone)"))
+        _label(fig, name, label_position(pts), _anchor(pts))
+    for bid in tables["boundaries"]["boundary_id"]:
+        pts = shape(tables, CROSS_SECTION, bid, "boundaries")
+        xs, ys = _densify(*coords(pts))
+        name = structure_name(tables, "boundaries", bid)
+        inside = not all(c in comps for c in (row(tables, "boundaries", bid)["separates"] or ()))
+        note = _boundary_note(tables, bid, scheme)
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", name=name, legendgroup="walls", legendgrouptitle={"text": "Walls"},
+            line={"color": OKABE_ITO["grey"] if inside else OKABE_ITO["black"],
+                  "width": 1.5 if inside else 3, "dash": BOUNDARY_DASH.get(bid, "solid")},
+            hoverinfo="text", text=f"<b>{name}</b><br>{note}"))
+        _label(fig, name.replace(" of the leg", ""), label_position(pts), _anchor(pts), size=10)
+    df = shapes(tables, CROSS_SECTION)
+    for vid in df.loc[df["structure_table"] == "glossary", "structure_id"].drop_duplicates():
+        pts = shape(tables, CROSS_SECTION, vid, "glossary")
+        kind = _vessel_kind(tables, vid)
+        st = NERVE_STYLE if kind == "nerve" else ARTERY_STYLE
+        name = structure_name(tables, "glossary", vid)
+        where = containing_compartment(tables, vid, scheme)
+        fig.add_trace(go.Scatter(
+            x=list(pts["x"]), y=list(pts["y"]), mode="markers", name=name,
+            legendgroup=kind, legendgrouptitle={"text": "Nerves (◆) and arteries (●)"},
+            marker={"symbol": st["symbol"], "size": 11, "color": st["color"],
+                    "line": {"color": "white", "width": 1}},
+            hoverinfo="text", text=f"<b>{name}</b> ({kind})<br>in the "
+                                   f"{structure_name(tables, 'compartments', where).lower()}"))
+        _label(fig, name, label_position(pts), _anchor(pts), size=9)
+    title = f"Mid-leg cross-section: the {scheme}-compartment description"
+    if highlight:
+        title += f" ({structure_name(tables, 'compartments', highlight).lower()} highlighted)"
+    sources = list(table_sources(df))
+    for cid in comps:
+        sources += structure_sources(tables, "compartments", cid)
+    return _layout(fig, title, describe_cross_section(tables, scheme, highlight), sources, height=600)
+
+
+# ---------------------------------------------------------------- layers (lesson 02)
+
+LAYER_ORDER = ("superficial", "intermediate", "deep")
+
+
+def layer_muscles(tables: Tables, layer: str, compartment_ids: Iterable[str] = ("superficial_posterior",
+                                                                                "deep_posterior")) -> pd.DataFrame:
+    """Return the posterior muscles recorded at ``layer`` (superficial, intermediate or deep)."""
+    mus = tables["muscles"]
+    return mus[(mus["layer"] == layer) & mus["compartment_id"].isin(tuple(compartment_ids))]
+
+
+def describe_layers(tables: Tables, layer: str) -> str:
+    """Return a text description of the layers figure with ``layer`` highlighted."""
+    mus = layer_muscles(tables, layer)
+    drawn = set(shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"])
+    shown = [n for m, n in zip(mus["muscle_id"], mus["name"]) if m in drawn]
+    others = [n for m, n in zip(mus["muscle_id"], mus["name"]) if m not in drawn]
+    text = (f"Cross-section through the middle of the right leg (anterior at the top, medial on the left) with "
+            f"the muscles of the back of the leg. Layer shown: {layer}. ")
+    if shown:
+        text += "Outlined and labelled in this layer: " + ", ".join(shown) + ". "
+    if others:
+        text += ("Also in this layer, inside the deep posterior compartment (shaded, muscles not drawn "
+                 "separately): " + ", ".join(others) + ". ")
+    order = [n for lay in LAYER_ORDER for n in layer_muscles(tables, lay)["name"]
+             if lay != "deep" and n in set(tables["muscles"]["name"])]
+    return text + "From the skin inwards the drawn calf muscles are: " + ", then ".join(order) + "."
+
+
+def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
+    """Return the cross-section with the posterior muscles of ``layer`` highlighted; raises ValueError."""
+    if layer not in LAYER_ORDER:
+        raise ValueError(f"layer must be one of {LAYER_ORDER}, not {layer!r}")
+    fig = go.Figure()
+    mus = tables["muscles"]
+    for cid in scheme_compartments(tables, "four"):
+        pts = shape(tables, CROSS_SECTION, cid, "compartments")
+        xs, ys = coords(pts, closed=True)
+        lit = layer == "deep" and cid == "deep_posterior"
+        name = structure_name(tables, "compartments", cid)
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", name=name, legendgroup="compartments",
+            legendgrouptitle={"text": "Compartments"},
+            fillcolor=compartment_style(cid)["color"] if lit else "#F2F2F2", opacity=0.8 if lit else 0.6,
+            fillpattern={"shape": compartment_style(cid)["pattern"], "fgopacity": 0.3} if lit else None,
+            line={"color": OKABE_ITO["black"], "width": 3 if lit else 0.5},
+            hoveron="fills", hoverinfo="text", text=f"<b>{name}</b>"))
+        if lit:
+            deep = ", ".join(layer_muscles(tables, "deep")["name"])
+            _label(fig, "Deep muscles:<br>" + deep.replace(", ", ",<br>"), label_position(pts), size=10)
+    for bid in ("tibia", "fibula"):
+        pts = shape(tables, CROSS_SECTION, bid, "bones")
+        xs, ys = coords(pts, closed=True)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
+                                 line={"color": OKABE_ITO["black"], "width": 1.5},
+                                 name=structure_name(tables, "bones", bid), legendgroup="bones",
+                                 legendgrouptitle={"text": "Bones"}, hoveron="fills", hoverinfo="text",
+                                 text=structure_name(tables, "bones", bid)))
+    pts = shape(tables, CROSS_SECTION, "transverse_intermuscular_septum", "boundaries")
+    xs, ys = _densify(*coords(pts))
+    septum = structure_name(tables, "boundaries", "transverse_intermuscular_septum")
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=septum, hoverinfo="text", text=septum,
+                             line={"color": OKABE_ITO["black"], "width": 2.5, "dash": "dashdot"}))
+    drawn = shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"].drop_duplicates()
+    for mid in drawn:
+        r = row(tables, "muscles", mid)
+        pts = shape(tables, CROSS_SECTION, mid, "muscles")
+        st = muscle_style(mid)
+        lit = r["layer"] == layer
+        hover = f"<b>{r['name']}</b><br>layer: {r['layer']}"
+        if pts.iloc[0]["kind"] == "point":
+            fig.add_trace(go.Scatter(
+                x=list(pts["x"]), y=list(pts["y"]), mode="markers", name=f"{r['name']} (tendon)",
+                legendgroup="muscles", legendgrouptitle={"text": "Calf muscles"},
+                marker={"symbol": st["symbol"], "size": 14 if lit else 9, "color": st["color"] if lit else "white",
+                        "line": {"color": OKABE_ITO["black"], "width": 1.5}},
+                hoverinfo="text", text=hover + "<br>(its thin tendon at this level)"))
+        else:
+            xs, ys = coords(pts, closed=True)
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", fill="toself", name=r["name"], legendgroup="muscles",
+                legendgrouptitle={"text": "Calf muscles"},
+                fillcolor=st["color"] if lit else "white", opacity=0.85 if lit else 0.5,
+                fillpattern={"shape": st["pattern"], "fgcolor": OKABE_ITO["black"], "fgopacity": 0.4, "size": 9},
+                line={"color": OKABE_ITO["black"], "width": 3 if lit else 0.8, "dash": st["dash"]},
+                hoveron="fills", hoverinfo="text", text=hover))
+        lp = label_position(pts)
+        if lp:
+            _label(fig, str(r["name"]), lp, _anchor(pts) if pts.iloc[0]["kind"] == "point" else None,
+                   size=11, bold=lit)
+    sources = list(table_sources(shapes(tables, CROSS_SECTION))) + list(table_sources(
+        mus[mus["muscle_id"].isin(set(drawn)) | (mus["layer"] == layer)]))
+    return _layout(fig, f"Layers of the back of the leg: {layer} layer highlighted",
+                   describe_layers(tables, layer), sources, height=600)
+
+
+# ---------------------------------------------------------------- bones and attachments (lesson 03)
+
+def attachments_of(tables: Tables, muscle_id: str) -> pd.DataFrame:
+    """Return a muscle's rows of attachments.csv (empty for a muscle with none recorded)."""
+    att = tables["attachments"]
+    return att[att["muscle_id"] == muscle_id]
+
+
+def attachment_muscles(tables: Tables) -> tuple[str, ...]:
+    """Return the muscles with attachments drawn in the bones view, in muscles.csv order."""
+    drawn = set(shapes(tables, BONES_VIEW).query("kind == 'line_of_pull'")["structure_id"])
+    att = set(tables["attachments"]["muscle_id"])
+    return tuple(m for m in tables["muscles"]["muscle_id"] if m in drawn and m in att)
+
+
+def describe_bones(tables: Tables, muscle_id: str | None = None, marker: str | None = None) -> str:
+    """Return a text description of the bones view (with a muscle's attachments, or a marked landmark)."""
+    o = ORIENTATION[BONES_VIEW]
+    bones = shapes(tables, BONES_VIEW).query("structure_table == 'bones'")["structure_id"].drop_duplicates()
+    text = (f"Schematic posterior view of the right lower femur, tibia, fibula, talus and calcaneus: "
+            f"{o['up']} is at the top, {o['left']} on the left and {o['right']} on the right. Bones: "
+            + ", ".join(structure_name(tables, "bones", b) for b in bones) + ".")
+    if marker is not None:
+        return text + " One landmark is marked with a large question mark; the other landmarks are not named."
+    lms = shapes(tables, BONES_VIEW).query("structure_table == 'landmarks'")["structure_id"].drop_duplicates()
+    text += " Landmarks named: " + "; ".join(
+        f"{structure_name(tables, 'landmarks', lm)} (on the "
+        f"{_landmark_bone(tables, lm)})" for lm in lms) + "."
+    if muscle_id is not None:
+        name = structure_name(tables, "muscles", muscle_id)
+        att = attachments_of(tables, muscle_id)
+        for end in ("proximal", "distal"):
+            rows = att[att["end"] == end]
+            text += (f" {name}, {end} attachment{'s' if len(rows) > 1 else ''} highlighted: "
+                     + "; ".join(f"{structure_name(tables, 'landmarks', lm)}" for lm in rows["landmark_id"]) + ".")
+        text += (f" A {muscle_style(muscle_id)['dash']} line shows its line of pull from its proximal attachments "
+                 f"down into the {structure_name(tables, 'landmarks', 'calcaneal_tendon').lower()} and calcaneus.")
+    return text
+
+
+def _landmark_bone(tables: Tables, landmark_id: str) -> str:
+    bone = row(tables, "landmarks", landmark_id)["bone_id"]
+    return "knee joint capsule (not bone)" if _is_blank(bone) else structure_name(tables, "bones", bone).lower()
+
+
+def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | None = None) -> go.Figure:
+    """Return the posterior view of the leg bones with landmarks.
+
+    ``muscle_id`` highlights that muscle's attachments (one trace per row of attachments.csv)
+    and draws its line of pull. ``marker`` instead hides the landmark names and puts a "?"
+    on that landmark (for label-the-figure questions). Raises KeyError for an unknown id.
+    """
+    if muscle_id is not None:
+        row(tables, "muscles", muscle_id)
+    if marker is not None:
+        row(tables, "landmarks", marker)
+    fig = go.Figure()
+    df = shapes(tables, BONES_VIEW)
+    order = ["talus", "calcaneus", "femur", "tibia", "fibula"]
+    bones = df[df["structure_table"] == "bones"]["structure_id"].drop_duplicates()
+    for bid in sorted(bones, key=lambda b: order.index(b) if b in order else len(order)):
+        pts = shape(tables, BONES_VIEW, bid, "bones")
+        xs, ys = coords(pts, closed=True)
+        name = structure_name(tables, "bones", bid)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL, name=name,
+                                 line={"color": OKABE_ITO["black"], "width": 1.5}, legendgroup="bones",
+                                 legendgrouptitle={"text": "Bones"}, hoveron="fills", hoverinfo="text",
+                                 text=f"<b>{name}</b> (bone)"))
+        if marker is None:
+            _label(fig, name, label_position(pts), size=12, bold=True)
+    for lm in df[df["structure_table"] == "landmarks"]["structure_id"].drop_duplicates():
+        pts = shape(tables, BONES_VIEW, lm, "landmarks")
+        kind = pts.iloc[0]["kind"]
+        name = structure_name(tables, "landmarks", lm)
+        hover = "<b>?</b>" if marker is not None else f"<b>{name}</b><br>on the {_landmark_bone(tables, lm)}"
+        common = {"name": "landmark" if marker is not None else name, "legendgroup": "landmarks",
+                  "legendgrouptitle": {"text": "Landmarks"}, "hoverinfo": "text", "text": hover,
+                  "showlegend": marker is None}
+        tendon = lm == "calcaneal_tendon"
+        if kind == "area":
+            xs, ys = coords(pts, closed=True)
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor="rgba(0,0,0,0.04)",
+                                     line={"color": OKABE_ITO["grey"], "width": 1, "dash": "dot"},
+                                     hoveron="fills+points", **common))
+        elif kind == "line":
+            xs, ys = _densify(*coords(pts))
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines",
+                                     line={"color": OKABE_ITO["black"], "width": 6 if tendon else 2.5,
+                                           "dash": "solid" if tendon else "dot"}, opacity=0.5 if tendon else 1,
+                                     **common))
+        else:
+            fig.add_trace(go.Scatter(x=list(pts["x"]), y=list(pts["y"]), mode="markers",
+                                     marker={"symbol": "x-thin", "size": 9, "color": OKABE_ITO["black"],
+                                             "line": {"width": 2}}, **common))
+        lp = label_position(pts)
+        if marker is None and lp:
+            _label(fig, name, lp, _anchor(pts), size=10)
+        if marker == lm:
+            ax, ay = _anchor(pts)
+            fig.add_trace(go.Scatter(x=[ax], y=[ay], mode="markers+text", text=["?"], textposition="middle right",
+                                     textfont={"size": 26, "color": OKABE_ITO["vermillion"]},
+                                     marker={"symbol": "star", "size": 20, "color": OKABE_ITO["vermillion"],
+                                             "line": {"color": OKABE_ITO["black"], "width": 1}},
+                                     name="the landmark asked about", hoverinfo="text",
+                                     hovertext="the landmark asked about"))
+    sources = list(table_sources(df[df["structure_table"].isin(["bones", "landmarks"])]))
+    title = "Back of the right leg bones: landmarks"
+    if muscle_id is not None and marker is None:
+        name = structure_name(tables, "muscles", muscle_id)
+        st = muscle_style(muscle_id)
+        att = attachments_of(tables, muscle_id)
+        for a in att.to_dict("records"):
+            pts = shape(tables, BONES_VIEW, a["attachment_id"], "attachments")
+            xs, ys = coords(pts, closed=True)
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", fill="toself", fillcolor=st["color"], opacity=0.9,
+                fillpattern={"shape": st["pattern"], "fgcolor": OKABE_ITO["black"], "fgopacity": 0.5, "size": 6},
+                line={"color": OKABE_ITO["black"], "width": 1.5},
+                name=f"{a['end']}: {structure_name(tables, 'landmarks', a['landmark_id'])}",
+                legendgroup="attachments", legendgrouptitle={"text": f"{name}: attachments"},
+                hoveron="fills+points", hoverinfo="text",
+                text=f"<b>{name}, {a['end']} attachment</b><br>{a['description']}<br>"
+                     f"{cite(tables, a['source_ids'])}", meta=a["attachment_id"]))
+            sources += list(a["source_ids"])
+        pull = shape(tables, BONES_VIEW, muscle_id, "muscles")
+        xs, ys = coords(pull)
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines+markers", name=f"{name}: line of pull",
+            line={"color": st["color"], "width": 4, "dash": st["dash"]},
+            marker={"symbol": st["symbol"], "size": [12] + [0] * (len(xs) - 2) + [12],
+                    "color": st["color"], "line": {"color": OKABE_ITO["black"], "width": 1}},
+            hoverinfo="text", text=f"<b>{name}</b>: line of pull into the calcaneal tendon"))
+        sources += list(table_sources(pull))
+        title = f"Back of the right leg bones: {name.lower()} attachments and line of pull"
+    elif marker is not None:
+        title = "Which landmark is marked “?”"
+    return _layout(fig, title, describe_bones(tables, muscle_id if marker is None else None, marker), sources,
+                   height=760)
+
+
+# ---------------------------------------------------------------- directional terms (lesson 00)
+
+DIRECTION_TERMS = ("proximal", "distal", "medial", "lateral", "anterior", "posterior", "superficial", "deep")
+
+
+def direction_arrows(tables: Tables) -> list[dict]:
+    """Return the arrows of the directional-terms figure: term, panel, start and end point.
+
+    Up/down/left/right arrows follow ORIENTATION; superficial and deep arrows run between the
+    centre of the cross-section and its crural fascia.
+    """
+    out = []
+    for panel, figure in (("bones", BONES_VIEW), ("section", CROSS_SECTION)):
+        df = shapes(tables, figure)
+        cx, cy = float(df["x"].mean()), float(df["y"].mean())
+        w = float(df["x"].max() - df["x"].min())
+        h = float(df["y"].max() - df["y"].min())
+        vec = {"up": (0, 0.3 * h), "down": (0, -0.3 * h), "left": (-0.45 * w, 0), "right": (0.45 * w, 0)}
+        for side, term in ORIENTATION[figure].items():
+            dx, dy = vec[side]
+            out.append({"term": term, "panel": panel, "x0": cx, "y0": cy, "x1": cx + dx, "y1": cy + dy})
+    fas = shape(tables, CROSS_SECTION, "crural_fascia", "boundaries")
+    sec = shape(tables, CROSS_SECTION, "deep_posterior", "compartments")
+    deep_x, deep_y = centroid(sec)
+    outer = fas.loc[fas["y"].idxmin()]
+    out.append({"term": "superficial", "panel": "section", "x0": deep_x, "y0": deep_y,
+                "x1": float(outer["x"]), "y1": float(outer["y"])})
+    out.append({"term": "deep", "panel": "section", "x0": float(outer["x"]) + 1.2, "y0": float(outer["y"]),
+                "x1": deep_x + 1.2, "y1": deep_y})
+    return out
+
+
+def describe_directions(tables: Tables, term: str | None = None) -> str:
+    """Return a text description of the directional-terms figure."""
+    a, b = ORIENTATION[BONES_VIEW], ORIENTATION[CROSS_SECTION]
+    text = (f"Two drawings side by side. Left: the bones of the right leg seen from behind, with arrows up "
+            f"({a['up']}), down ({a['down']}), left ({a['left']}) and right ({a['right']}). Right: a cross-section "
+            f"of the leg seen from above, with arrows up ({b['up']}), down ({b['down']}), left ({b['left']}) and "
+            f"right ({b['right']}), plus an arrow from the middle out to the skin side (superficial) and one from "
+            f"the skin side inwards (deep).")
+    if term is not None:
+        d = row(tables, "glossary", term)
+        text += f" Highlighted: {term}, {d['definition']}"
+    return text
+
+
+def directions_figure(tables: Tables, term: str | None = None) -> go.Figure:
+    """Return the two-panel directional-terms figure, with ``term``'s arrows highlighted; raises ValueError."""
+    if term is not None and term not in DIRECTION_TERMS:
+        raise ValueError(f"term must be one of {DIRECTION_TERMS}, not {term!r}")
+    from plotly.subplots import make_subplots
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.06,
+                        subplot_titles=("Back of the leg (posterior view)", "Cross-section (seen from above)"))
+    for col, figure, ids in ((1, BONES_VIEW, ("femur", "tibia", "fibula", "talus", "calcaneus")),
+                             (2, CROSS_SECTION, ("tibia", "fibula"))):
+        if col == 2:
+            xs, ys = coords(shape(tables, CROSS_SECTION, "crural_fascia", "boundaries"))
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor="#FBEBD0",
+                                     line={"color": OKABE_ITO["black"], "width": 2}, hoverinfo="text",
+                                     text=structure_name(tables, "boundaries", "crural_fascia"),
+                                     showlegend=False), row=1, col=2)
+        for bid in ids:
+            pts = shape(tables, figure, bid, "bones")
+            xs, ys = coords(pts, closed=True)
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
+                                     line={"color": OKABE_ITO["black"], "width": 1.2}, hoverinfo="text",
+                                     text=structure_name(tables, "bones", bid), showlegend=False), row=1, col=col)
+    sources = []
+    for arrow in direction_arrows(tables):
+        lit = term is None or arrow["term"] == term
+        axis = "" if arrow["panel"] == "bones" else "2"
+        color = OKABE_ITO["blue"] if term is not None and lit else (OKABE_ITO["black"] if lit else "#BBBBBB")
+        fig.add_annotation(x=arrow["x1"], y=arrow["y1"], ax=arrow["x0"], ay=arrow["y0"],
+                           xref=f"x{axis}", yref=f"y{axis}", axref=f"x{axis}", ayref=f"y{axis}",
+                           showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=4 if term == arrow["term"] else 2,
+                           arrowcolor=color, text="")
+        fig.add_annotation(x=arrow["x1"], y=arrow["y1"], xref=f"x{axis}", yref=f"y{axis}",
+                           text=f"<b>{arrow['term']}</b>" if arrow["term"] == term else arrow["term"],
+                           showarrow=False, bgcolor="rgba(255,255,255,0.85)",
+                           font={"size": 15 if arrow["term"] == term else 12, "color": color},
+                           yshift=12 if arrow["y1"] >= arrow["y0"] else -12)
+    for t in DIRECTION_TERMS:
+        sources += list(row(tables, "glossary", t)["source_ids"])
+    sources += list(table_sources(tables["figure_shapes"]))
+    title = "Directional terms" + (f": {term}" if term else "")
+    _layout(fig, title, describe_directions(tables, term), sources, height=620, equal=False)
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
+    fig.update_yaxes(scaleanchor="x2", scaleratio=1, row=1, col=2)
+    return fig
+
+
+# ---------------------------------------------------------------- plantaris variation (lesson 02)
+
+def study_rates(tables: Tables) -> pd.DataFrame:
+    """Return the plantaris studies with a display label and low/high absence percentages."""
+    st = tables["plantaris_studies"].copy()
+    labels = dict(zip(tables["sources"]["source_id"], tables["sources"]["short"]))
+    st["label"] = [f"{labels[s]} ({m.replace('_', ' ')}{'' if pd.isna(n) else f', {int(n)} limbs'})"
+                   for s, m, n in zip(st["source_id"], st["method"], st["limbs_examined"])]
+    return st[["study_id", "source_id", "label", "absence_percent_low", "absence_percent_high"]]
+
+
+def absence_range(tables: Tables) -> tuple[float, float]:
+    """Return the lowest and highest absence percentages the cited studies report."""
+    st = tables["plantaris_studies"]
+    return float(st["absence_percent_low"].min()), float(st["absence_percent_high"].max())
+
+
+def simulate_class(n_students: int, absence_percent: float, seed: int = 1) -> dict:
+    """Return a simulated class: each student's leg lacks plantaris with probability absence_percent/100.
+
+    The result holds n_students, absence_percent, seed, absent (simulated count) and expected
+    (n_students x rate). The same seed gives the same class. Raises ValueError for bad input.
+    """
+    if int(n_students) != n_students or n_students < 1:
+        raise ValueError(f"n_students must be a whole number of at least 1, not {n_students!r}")
+    if not 0 <= absence_percent <= 100:
+        raise ValueError(f"absence_percent must be between 0 and 100, not {absence_percent!r}")
+    rng = np.random.default_rng(seed)
+    absent = int((rng.random(int(n_students)) < absence_percent / 100).sum())
+    return {"n_students": int(n_students), "absence_percent": float(absence_percent), "seed": int(seed),
+            "absent": absent, "expected": n_students * absence_percent / 100}
+
+
+def describe_plantaris(tables: Tables, result: Mapping) -> str:
+    """Return a text description of the plantaris simulation figure."""
+    n, p = result["n_students"], result["absence_percent"]
+    text = (f"Class of {n} students, one leg each, absence rate set to {p:g}% (random seed {result['seed']}). "
+            f"Simulated: {result['absent']} without plantaris; expected on average: {result['expected']:.1f}. "
+            f"What each study's figure would predict for {n} students: ")
+    parts = []
+    for s in study_rates(tables).to_dict("records"):
+        lo, hi = s["absence_percent_low"], s["absence_percent_high"]
+        if lo == hi:
+            parts.append(f"{s['label']}: {lo:g}% gives {n * lo / 100:.1f}")
+        else:
+            parts.append(f"{s['label']}: {lo:g}–{hi:g}% gives {n * lo / 100:.1f} to {n * hi / 100:.1f}")
+    return text + "; ".join(parts) + "."
+
+
+def plantaris_figure(tables: Tables, result: Mapping) -> go.Figure:
+    """Return a dot plot: simulated and expected counts for the class, and each study's figure as a count."""
+    n = result["n_students"]
+    st = study_rates(tables)
+    fig = go.Figure()
+    ys = list(st["label"])
+    lo = [n * v / 100 for v in st["absence_percent_low"]]
+    hi = [n * v / 100 for v in st["absence_percent_high"]]
+    ranged = [a != b for a, b in zip(lo, hi)]
+    for y, a, b, r in zip(ys, lo, hi, ranged):
+        if r:
+            fig.add_trace(go.Scatter(x=[a, b], y=[y, y], mode="lines", line={"color": OKABE_ITO["grey"], "width": 8},
+                                     showlegend=False, hoverinfo="text",
+                                     text=f"{y}: {a:.1f} to {b:.1f} of {n}"))
+    fig.add_trace(go.Scatter(
+        x=[(a + b) / 2 for a, b in zip(lo, hi)], y=ys, mode="markers", name="each study's figure (range as bar)",
+        marker={"symbol": "square", "size": 11, "color": OKABE_ITO["blue"]}, hoverinfo="text",
+        text=[f"{y}<br>{a:.1f}" + ("" if a == b else f" to {b:.1f}") + f" of {n} students"
+              for y, a, b in zip(ys, lo, hi)]))
+    you = "your simulated class"
+    fig.add_trace(go.Scatter(
+        x=[result["absent"]], y=[you], mode="markers+text", name=f"simulated: {result['absent']} of {n}",
+        marker={"symbol": "diamond", "size": 18, "color": OKABE_ITO["vermillion"],
+                "line": {"color": OKABE_ITO["black"], "width": 1}},
+        text=[f"  {result['absent']}"], textposition="middle right", hoverinfo="text",
+        hovertext=f"simulated: {result['absent']} of {n}"))
+    fig.add_vline(x=result["expected"], line={"dash": "dash", "color": OKABE_ITO["black"], "width": 2},
+                  annotation_text=f"expected at {result['absence_percent']:g}%: {result['expected']:.1f}",
+                  annotation_position="top")
+    sources = list(table_sources(tables["plantaris_studies"]))
+    _layout(fig, f"Plantaris absent: {n} students at {result['absence_percent']:g}%",
+            describe_plantaris(tables, result), sources, height=460, equal=False)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "x": 0, "y": -0.2},
+                      margin={"l": 10, "r": 20, "t": 70, "b": 60})
+    fig.update_xaxes(visible=True, title="students without plantaris", rangemode="tozero",
+                     range=[0, max(max(hi), result["absent"], result["expected"]) * 1.15 + 1])
+    fig.update_yaxes(visible=True, categoryorder="array", categoryarray=[you] + ys[::-1], autorange="reversed")
+    return fig
