@@ -12,12 +12,15 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 FIRST_LESSON := notebooks/00_start_here.ipynb
 
-.PHONY: lab test install bench data data-env site present clean help dictionary binder-env binder-check
+.PHONY: lab test install bench data data-env site present instructor clean help dictionary binder-env binder-check
 
 help:
 	@echo "make lab    - set up (first time only) and open the course in JupyterLab"
 	@echo "make test   - set up (first time only) and run every test"
 	@echo "make bench  - run the benchmark scripts and print their tables"
+	@echo "make present - serve the lessons for a projector (code hidden, large type, live widgets)"
+	@echo "make site   - build a static HTML copy of the course in build/site/ (opens from disk, offline)"
+	@echo "make instructor - regenerate the answer key and objectives map in instructor/"
 	@echo "make data   - re-derive course_data tables from ../shared/data-sources (maintainers; needs opensim)"
 
 install: $(STAMP)
@@ -53,7 +56,7 @@ binder-check: binder-env
 	$(BINDER_VENV)/bin/repo2docker --no-build --debug .
 
 bench: install
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; PYTHONPATH="$(CURDIR)" $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) build
@@ -69,6 +72,15 @@ data-env: $(DERIVE_VENV)/.installed
 
 data: data-env
 	$(DERIVE_VENV)/bin/python scripts/derive_all.py --sources ../shared/data-sources
+
+instructor: install
+	$(BIN)/python -m scripts.build_instructor_materials
+
+site: install
+	$(BIN)/python -m scripts.build_site
+
+present: install
+	$(BIN)/python -m scripts.present
 
 dictionary: install
 	$(BIN)/python -m scripts.build_data_dictionary

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from scripts.notebook_runner import KERNELSPEC, running_kernel
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -32,7 +33,7 @@ class Run:
 def floor_notebook() -> nbformat.NotebookNode:
     """Return a notebook that only imports the libraries the lessons use."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.cells = [nbformat.v4.new_code_cell(FLOOR_SOURCE)]
     return nb
 
@@ -54,9 +55,8 @@ def run_notebook(nb: nbformat.NotebookNode, progress_path: str | None = None) ->
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as cwd:
         env["COURSE_PROGRESS_PATH"] = progress_path or os.path.join(cwd, "progress.jsonl")
-        client = NotebookClient(nb, timeout=600, kernel_name="python3")
         start = time.perf_counter()
-        with client.setup_kernel(cwd=cwd, env=env):
+        with running_kernel(nb, cwd=cwd, env=env, timeout=600, allow_errors=False) as client:
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
             seconds = time.perf_counter() - start

@@ -5,8 +5,9 @@ Usage (maintainers, from the repository root):
 
 DIR for --sources defaults to $COURSE_DATA_SOURCES, else ../shared/data-sources
 relative to the repository root. Writes muscle_geometry.csv, muscle_parameters.csv,
-gait_emg.csv, gait_phases.csv and provenance.csv into --out (default course_data/).
-The input files are read in place and never copied.
+gait_emg.csv, gait_phases.csv, gait_angles.csv and provenance.csv into --out (default
+course_data/). The input files are read in place and never copied (OpenSim tool settings
+are copied to a temporary folder, which is removed afterwards).
 """
 
 from __future__ import annotations
@@ -73,8 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     import opensim  # the maintainer environment only (.venv-derive)
 
     opensim.Logger.setLevelString("Error")  # the models' missing mesh files only produce warnings
+    opensim.Logger.removeFileSink()  # no opensim.log in the working folder (IK logs its model summary)
     import derive_gait
     import derive_geometry
+    import derive_kinematics
 
     records = []
     for rec in derive_geometry.derive(opensim, sources, out_dir):
@@ -82,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         records.append(rec)
     for rec in derive_gait.derive(sources, out_dir):
         rec["software"] = _software(False)
+        records.append(rec)
+    for rec in derive_kinematics.derive(opensim, sources, out_dir):
+        rec["software"] = _software(True)
         records.append(rec)
     for rec in records:
         for text in rec["steps"] + rec["notes"]:

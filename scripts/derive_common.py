@@ -34,6 +34,7 @@ INPUTS = {
     "scale_setup": "Pipelines/Rajagopal/Scale/scale_setup_walk.xml",
     "scale_set": "Pipelines/Rajagopal/Scale/scaleSet_applied_walk.xml",
     "markerset_prescale": "Pipelines/Rajagopal/Scale/markerset_walk_preScale.xml",
+    "markerset_placed": "Pipelines/Rajagopal/Scale/subject_scaled_walk_markerset.xml",
     "ik_setup": "Pipelines/Rajagopal/IK/ik_setup_walk.xml",
 }
 

@@ -14,7 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 DERIVED = ("muscle_geometry.csv", "muscle_parameters.csv", "gait_emg.csv", "gait_phases.csv",
-           "provenance.csv")
+           "gait_angles.csv", "provenance.csv")
 
 
 def _derive_python() -> str | None:

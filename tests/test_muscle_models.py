@@ -104,6 +104,29 @@ def test_plantarflexors_peak_in_stance_and_tibialis_anterior_does_not(tables):
     assert mid_stance["envelope"].max() < 0.3
 
 
+def test_gait_angles_follow_the_usual_walking_pattern(tables):
+    angles, phases = tables["gait_angles"], tables["gait_phases"].set_index("phase")
+    stance_end = phases.loc["stance", "end_percent"]
+    curves = {joint: rows.set_index("percent_cycle")["angle_deg"]
+              for joint, rows in angles.groupby("joint")}
+    assert set(curves) == {"knee", "ankle"}
+    for joint, curve in curves.items():
+        assert sorted(curve.index) == list(range(101)), joint
+    knee, ankle = curves["knee"], curves["ankle"]
+    # knee nearly straight at both foot strikes, flexed most in swing
+    assert -5 <= knee[0] <= 10 and -5 <= knee[100] <= 10
+    assert knee.idxmax() > stance_end
+    assert 40 <= knee.max() <= 80
+    # loading response: the knee flexes early in stance, then straightens again in mid stance
+    loading = knee[knee.index <= 30].max()
+    assert 10 <= loading <= 30
+    assert knee[(knee.index >= 30) & (knee.index <= 50)].min() < loading - 10
+    # ankle within about +-20 deg: dorsiflexes in stance, plantarflexes most around toe-off
+    assert ankle.abs().max() <= 25
+    assert 0 < ankle.idxmax() < stance_end and ankle.max() > 5
+    assert abs(ankle.idxmin() - stance_end) <= 10 and ankle.min() < -5
+
+
 def test_interpolator_matches_grid_points_exactly(geometry, interpolator):
     rows = geometry[geometry["model"] == "rajagopal2016"]
     for row in rows.iloc[::37].itertuples():

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from scripts.notebook_runner import KERNELSPEC, execute
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -23,7 +24,7 @@ def test_committed_clean(path):
     nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
     nbformat.validate(nb)
     spec = raw["metadata"].get("kernelspec", {})
-    assert spec.get("name") == "python3", "kernelspec missing: JupyterLab would ask the learner to pick a kernel"
+    assert spec == KERNELSPEC, "kernelspec missing: JupyterLab would ask the learner to pick a kernel"
     assert "widgets" not in raw["metadata"], "saved widget state in the notebook metadata"
     for i, cell in enumerate(raw["cells"]):
         if cell["cell_type"] == "code":
@@ -54,6 +55,5 @@ def test_runs_clean_from_another_folder(path, tmp_path):
     cwd = tmp_path / "elsewhere"
     cwd.mkdir()
     env = dict(os.environ, PYTHONWARNINGS="default")
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True)
-    client.execute(cwd=str(cwd), env=env)
+    execute(nb, cwd=str(cwd), env=env, timeout=300)
     assert _problems(nb) == []

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from utils.narrative import cite, row, table_sources, unique_ids
+from utils.narrative import cite, is_blank, row, table_sources, unique_ids
 from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE, compartment_style, muscle_style
 
 Tables = Mapping[str, pd.DataFrame]
@@ -38,7 +38,10 @@ BOUNDARY_DASH = {"crural_fascia": "solid", "interosseous_membrane": "longdash",
 BONE_FILL = "#E6E6E6"
 NERVE_STYLE = {"color": OKABE_ITO["black"], "symbol": "diamond"}
 ARTERY_STYLE = {"color": OKABE_ITO["vermillion"], "symbol": "circle"}
-FOCUS_MUSCLES = ("gastrocnemius_medial", "gastrocnemius_lateral", "soleus", "plantaris")
+BONES_X_RANGE = (-11.0, 17.0)
+BONES_Y_RANGE = (-47.5, 16.0)
+BONES_Y_SCALE = 0.75
+BONE_DRAW_ORDER = ("femur", "tibia", "fibula", "talus", "calcaneus")
 
 
 # ---------------------------------------------------------------- shapes and names
@@ -161,6 +164,12 @@ def _label(fig: go.Figure, text: str, at: tuple[float, float], anchor: tuple[flo
 
 # ---------------------------------------------------------------- compartments (lesson 01)
 
+def short_compartment_name(tables: Tables, compartment_id: str) -> str:
+    """Return a compartment's name without "of the leg" and other qualifiers, for labels."""
+    name = structure_name(tables, "compartments", compartment_id)
+    return name.split(" of the leg")[0]
+
+
 def scheme_compartments(tables: Tables, scheme: str) -> tuple[str, ...]:
     """Return the compartment ids of the three- or four-compartment description; raises ValueError."""
     if scheme not in SCHEMES:
@@ -202,27 +211,41 @@ def containing_compartment(tables: Tables, structure_id: str, scheme: str = "fou
     return None
 
 
-def _boundary_note(tables: Tables, boundary_id: str, scheme: str) -> str:
+def _in_scheme(tables: Tables, compartment_id: str, shown: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the compartments of a scheme that stand for ``compartment_id`` (itself, its parts or its parent)."""
+    if compartment_id in shown:
+        return (compartment_id,)
+    comp = tables["compartments"]
+    parts = tuple(c for c, p in zip(comp["compartment_id"], comp["parent_id"]) if p == compartment_id and c in shown)
+    if parts:
+        return parts
+    parent = row(tables, "compartments", compartment_id)["parent_id"]
+    return (parent,) if not is_blank(parent) and parent in shown else ()
+
+
+def boundary_role(tables: Tables, boundary_id: str, scheme: str) -> tuple[bool, str]:
+    """Return (is a wall between compartments of this scheme, sentence saying what it separates)."""
     b = row(tables, "boundaries", boundary_id)
     sep = b["separates"]
-    if _is_blank(sep):
-        return "encloses every compartment"
-    names = [structure_name(tables, "compartments", c) for c in sep]
+    if is_blank(sep):
+        return True, "which encloses every compartment"
     shown = scheme_compartments(tables, scheme)
-    if all(c in shown for c in sep):
-        return "wall between: " + " and ".join(names)
-    parents = {row(tables, "compartments", c)["parent_id"] for c in sep}
-    parent_names = [structure_name(tables, "compartments", p) for p in parents if not _is_blank(p)]
-    return ("inside " + " / ".join(parent_names) + " in this description; in the four-compartment "
-            "description it is the wall between " + " and ".join(names))
+    sides = [_in_scheme(tables, c, shown) for c in sep]
+
+    def short(ids):
+        return " / ".join(short_compartment_name(tables, c).lower() for c in ids)
+
+    names = [short(side) for side in sides]
+    original = " and the ".join(short((c,)) for c in sep)
+    if len(sides) == 2 and sides[0] and sides[0] == sides[1]:
+        other = "four" if scheme == "three" else "three"
+        return False, (f"lies inside the {names[0]} in this description; in the {other}-compartment "
+                       f"description it is the wall between the {original}")
+    return True, "wall between the " + " and the ".join(names)
 
 
-def _is_blank(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, (tuple, list)):
-        return len(value) == 0
-    return bool(pd.isna(value)) if not isinstance(value, str) else value.strip() == ""
+def _boundary_note(tables: Tables, boundary_id: str, scheme: str) -> str:
+    return boundary_role(tables, boundary_id, scheme)[1]
 
 
 def _vessel_kind(tables: Tables, term_id: str) -> str:
@@ -248,15 +271,15 @@ def describe_cross_section(tables: Tables, scheme: str = "four", highlight: str 
     parts = [f"Schematic cross-section through the middle of the right leg, seen from above: {o['up']} is at "
              f"the top, {o['down']} at the bottom, {o['left']} on the left and {o['right']} on the right. "
              f"It shows the {len(comps)}-compartment description: "
-             + "; ".join(structure_name(tables, "compartments", c) for c in comps) + "."]
+             + ", ".join(short_compartment_name(tables, c).lower() for c in comps) + "."]
     parts.append("Walls: " + "; ".join(
-        f"{structure_name(tables, 'boundaries', b)} ({_boundary_note(tables, b, scheme)})"
+        f"{structure_name(tables, 'boundaries', b)}, {_boundary_note(tables, b, scheme)}"
         for b in tables["boundaries"]["boundary_id"]) + ".")
     vessels = shapes(tables, CROSS_SECTION)
     vessels = vessels[vessels["structure_table"] == "glossary"]["structure_id"].drop_duplicates()
     parts.append("Nerves and vessels: " + "; ".join(
         f"{structure_name(tables, 'glossary', v)} in the "
-        f"{structure_name(tables, 'compartments', containing_compartment(tables, v, scheme)).lower()}"
+        f"{short_compartment_name(tables, containing_compartment(tables, v, scheme)).lower()}"
         for v in vessels) + ".")
     if highlight is not None:
         det = compartment_details(tables, highlight)
@@ -291,8 +314,9 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
             legendgrouptitle={"text": "Compartments"}, hoveron="fills", hoverinfo="text", text=hover))
         lp = label_position(pts)
         if lp:
-            _label(fig, structure_name(tables, "compartments", cid).replace(" of the leg", "")
-                   .replace(" (as one compartment)", ""), lp, bold=cid == highlight)
+            inside = point_in_polygon(lp[0], lp[1], xs, ys)
+            _label(fig, short_compartment_name(tables, cid), lp, None if inside else _anchor(pts),
+                   bold=cid == highlight)
     for bid in ("tibia", "fibula"):
         pts = shape(tables, CROSS_SECTION, bid, "bones")
         xs, ys = coords(pts, closed=True)
@@ -306,8 +330,8 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
         pts = shape(tables, CROSS_SECTION, bid, "boundaries")
         xs, ys = _densify(*coords(pts))
         name = structure_name(tables, "boundaries", bid)
-        inside = not all(c in comps for c in (row(tables, "boundaries", bid)["separates"] or ()))
-        note = _boundary_note(tables, bid, scheme)
+        wall, note = boundary_role(tables, bid, scheme)
+        inside = not wall
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines", name=name, legendgroup="walls", legendgrouptitle={"text": "Walls"},
             line={"color": OKABE_ITO["grey"] if inside else OKABE_ITO["black"],
@@ -323,15 +347,15 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
         where = containing_compartment(tables, vid, scheme)
         fig.add_trace(go.Scatter(
             x=list(pts["x"]), y=list(pts["y"]), mode="markers", name=name,
-            legendgroup=kind, legendgrouptitle={"text": "Nerves (◆) and arteries (●)"},
+            legendgroup=kind, legendgrouptitle={"text": "Nerves (◆)" if kind == "nerve" else "Arteries (●)"},
             marker={"symbol": st["symbol"], "size": 11, "color": st["color"],
                     "line": {"color": "white", "width": 1}},
             hoverinfo="text", text=f"<b>{name}</b> ({kind})<br>in the "
                                    f"{structure_name(tables, 'compartments', where).lower()}"))
         _label(fig, name, label_position(pts), _anchor(pts), size=9)
-    title = f"Mid-leg cross-section: the {scheme}-compartment description"
+    title = f"Cross-section of the mid-leg: {scheme}-compartment description"
     if highlight:
-        title += f" ({structure_name(tables, 'compartments', highlight).lower()} highlighted)"
+        title += f"; {short_compartment_name(tables, highlight).lower()} highlighted"
     sources = list(table_sources(df))
     for cid in comps:
         sources += structure_sources(tables, "compartments", cid)
@@ -350,22 +374,31 @@ def layer_muscles(tables: Tables, layer: str, compartment_ids: Iterable[str] = (
     return mus[(mus["layer"] == layer) & mus["compartment_id"].isin(tuple(compartment_ids))]
 
 
+def drawn_muscles(tables: Tables) -> tuple[str, ...]:
+    """Return the muscles drawn in the cross-section, from superficial to deep (muscles.csv layer order)."""
+    drawn = set(shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"])
+    mus = tables["muscles"]
+    return tuple(m for lay in LAYER_ORDER for m, l in zip(mus["muscle_id"], mus["layer"]) if l == lay and m in drawn)
+
+
 def describe_layers(tables: Tables, layer: str) -> str:
     """Return a text description of the layers figure with ``layer`` highlighted."""
     mus = layer_muscles(tables, layer)
-    drawn = set(shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"])
-    shown = [n for m, n in zip(mus["muscle_id"], mus["name"]) if m in drawn]
-    others = [n for m, n in zip(mus["muscle_id"], mus["name"]) if m not in drawn]
+    drawn = drawn_muscles(tables)
+    parents = set(tables["muscles"].set_index("muscle_id").loc[list(drawn), "parent_id"].dropna())
+    names = dict(zip(tables["muscles"]["muscle_id"], tables["muscles"]["name"]))
+    shown = [names[m] for m in mus["muscle_id"] if m in drawn]
+    others = [names[m] for m in mus["muscle_id"] if m not in drawn and m not in parents]
     text = (f"Cross-section through the middle of the right leg (anterior at the top, medial on the left) with "
-            f"the muscles of the back of the leg. Layer shown: {layer}. ")
+            f"the muscles of the back of the leg. Layer highlighted: {layer}. ")
     if shown:
-        text += "Outlined and labelled in this layer: " + ", ".join(shown) + ". "
+        text += "Drawn and labelled in this layer: " + "; ".join(shown) + ". "
     if others:
-        text += ("Also in this layer, inside the deep posterior compartment (shaded, muscles not drawn "
-                 "separately): " + ", ".join(others) + ". ")
-    order = [n for lay in LAYER_ORDER for n in layer_muscles(tables, lay)["name"]
-             if lay != "deep" and n in set(tables["muscles"]["name"])]
-    return text + "From the skin inwards the drawn calf muscles are: " + ", then ".join(order) + "."
+        text += ("In this layer, inside the deep posterior compartment (shaded; these muscles are not drawn "
+                 "one by one): " + ", ".join(others) + ". ")
+    layers = dict(zip(tables["muscles"]["muscle_id"], tables["muscles"]["layer"]))
+    return text + "From the skin inwards, the drawn calf muscles and their layers: " + "; ".join(
+        f"{names[m]} ({layers[m]})" for m in drawn) + "."
 
 
 def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
@@ -453,7 +486,7 @@ def attachment_muscles(tables: Tables) -> tuple[str, ...]:
 def describe_bones(tables: Tables, muscle_id: str | None = None, marker: str | None = None) -> str:
     """Return a text description of the bones view (with a muscle's attachments, or a marked landmark)."""
     o = ORIENTATION[BONES_VIEW]
-    bones = shapes(tables, BONES_VIEW).query("structure_table == 'bones'")["structure_id"].drop_duplicates()
+    bones = _bone_order(shapes(tables, BONES_VIEW).query("structure_table == 'bones'")["structure_id"].unique())
     text = (f"Schematic posterior view of the right lower femur, tibia, fibula, talus and calcaneus: "
             f"{o['up']} is at the top, {o['left']} on the left and {o['right']} on the right. Bones: "
             + ", ".join(structure_name(tables, "bones", b) for b in bones) + ".")
@@ -461,8 +494,7 @@ def describe_bones(tables: Tables, muscle_id: str | None = None, marker: str | N
         return text + " One landmark is marked with a large question mark; the other landmarks are not named."
     lms = shapes(tables, BONES_VIEW).query("structure_table == 'landmarks'")["structure_id"].drop_duplicates()
     text += " Landmarks named: " + "; ".join(
-        f"{structure_name(tables, 'landmarks', lm)} (on the "
-        f"{_landmark_bone(tables, lm)})" for lm in lms) + "."
+        f"{structure_name(tables, 'landmarks', lm)} ({_on(tables, lm)})" for lm in lms) + "."
     if muscle_id is not None:
         name = structure_name(tables, "muscles", muscle_id)
         att = attachments_of(tables, muscle_id)
@@ -471,13 +503,25 @@ def describe_bones(tables: Tables, muscle_id: str | None = None, marker: str | N
             text += (f" {name}, {end} attachment{'s' if len(rows) > 1 else ''} highlighted: "
                      + "; ".join(f"{structure_name(tables, 'landmarks', lm)}" for lm in rows["landmark_id"]) + ".")
         text += (f" A {muscle_style(muscle_id)['dash']} line shows its line of pull from its proximal attachments "
-                 f"down into the {structure_name(tables, 'landmarks', 'calcaneal_tendon').lower()} and calcaneus.")
+                 f"down into the {structure_name(tables, 'landmarks', 'calcaneal_tendon')} and the calcaneus.")
     return text
 
 
+def _on(tables: Tables, landmark_id: str) -> str:
+    where = _landmark_bone(tables, landmark_id)
+    return where if where.startswith("a ") else f"on the {where}"
+
+
 def _landmark_bone(tables: Tables, landmark_id: str) -> str:
-    bone = row(tables, "landmarks", landmark_id)["bone_id"]
-    return "knee joint capsule (not bone)" if _is_blank(bone) else structure_name(tables, "bones", bone).lower()
+    lm = row(tables, "landmarks", landmark_id)
+    if is_blank(lm["bone_id"]):
+        return f"a {lm['kind'].replace('_', ' ')}, not on a bone"
+    return structure_name(tables, "bones", lm["bone_id"]).lower()
+
+
+def _bone_order(bone_ids: Iterable[str]) -> list[str]:
+    """Return bone ids from proximal to distal as listed in bones.csv (the drawing order)."""
+    return sorted(bone_ids, key=lambda b: BONE_DRAW_ORDER.index(b) if b in BONE_DRAW_ORDER else len(BONE_DRAW_ORDER))
 
 
 def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | None = None) -> go.Figure:
@@ -493,26 +537,24 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
         row(tables, "landmarks", marker)
     fig = go.Figure()
     df = shapes(tables, BONES_VIEW)
-    order = ["talus", "calcaneus", "femur", "tibia", "fibula"]
-    bones = df[df["structure_table"] == "bones"]["structure_id"].drop_duplicates()
-    for bid in sorted(bones, key=lambda b: order.index(b) if b in order else len(order)):
+    # the talus goes first so the malleoli of the leg bones are drawn over it
+    for bid in sorted(_bone_order(df[df["structure_table"] == "bones"]["structure_id"].unique()),
+                      key=lambda b: b != "talus"):
         pts = shape(tables, BONES_VIEW, bid, "bones")
         xs, ys = coords(pts, closed=True)
         name = structure_name(tables, "bones", bid)
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL, name=name,
-                                 line={"color": OKABE_ITO["black"], "width": 1.5}, legendgroup="bones",
-                                 legendgrouptitle={"text": "Bones"}, hoveron="fills", hoverinfo="text",
-                                 text=f"<b>{name}</b> (bone)"))
+                                 line={"color": OKABE_ITO["black"], "width": 1.5}, showlegend=False,
+                                 hoveron="fills", hoverinfo="text", text=f"<b>{name}</b> (bone)"))
         if marker is None:
             _label(fig, name, label_position(pts), size=12, bold=True)
     for lm in df[df["structure_table"] == "landmarks"]["structure_id"].drop_duplicates():
         pts = shape(tables, BONES_VIEW, lm, "landmarks")
         kind = pts.iloc[0]["kind"]
         name = structure_name(tables, "landmarks", lm)
-        hover = "<b>?</b>" if marker is not None else f"<b>{name}</b><br>on the {_landmark_bone(tables, lm)}"
-        common = {"name": "landmark" if marker is not None else name, "legendgroup": "landmarks",
-                  "legendgrouptitle": {"text": "Landmarks"}, "hoverinfo": "text", "text": hover,
-                  "showlegend": marker is None}
+        hover = "<b>?</b>" if marker is not None else f"<b>{name}</b><br>{_on(tables, lm)}"
+        common = {"name": "landmark" if marker is not None else name, "hoverinfo": "text", "text": hover,
+                  "showlegend": False}
         tendon = lm == "calcaneal_tendon"
         if kind == "area":
             xs, ys = coords(pts, closed=True)
@@ -571,8 +613,30 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
         title = f"Back of the right leg bones: {name.lower()} attachments and line of pull"
     elif marker is not None:
         title = "Which landmark is marked “?”"
-    return _layout(fig, title, describe_bones(tables, muscle_id if marker is None else None, marker), sources,
-                   height=760)
+    _layout(fig, title, describe_bones(tables, muscle_id if marker is None else None, marker), sources,
+            height=820, equal=False)
+    # a schematic: the long bones are shortened a little (y scaled 0.75) so the drawing fits a screen
+    fig.update_xaxes(range=list(BONES_X_RANGE))
+    fig.update_yaxes(range=list(BONES_Y_RANGE), scaleanchor="x", scaleratio=BONES_Y_SCALE)
+    fig.update_layout(legend={"x": 0.72, "y": 0.98, "bgcolor": "rgba(255,255,255,0.9)"})
+    return fig
+
+
+def label_question_figure(tables: Tables, question_id: str) -> go.Figure:
+    """Return the bones view with the landmark a label question asks about marked "?".
+
+    Raises KeyError for an unknown question and ValueError if it is not a label question on this figure.
+    """
+    qs = tables["questions"]
+    q = qs[qs["question_id"] == question_id]
+    if q.empty:
+        raise KeyError(f"{question_id!r} is not in questions.csv")
+    q = q.iloc[0]
+    if q["type"] != "label" or q["figure"] != BONES_VIEW:
+        raise ValueError(f"{question_id!r} is not a label question on {BONES_VIEW!r}")
+    opts = tables["question_options"]
+    right = opts[(opts["question_id"] == question_id) & opts["correct"].fillna(False).astype(bool)]
+    return bones_figure(tables, marker=str(right.iloc[0]["match"]))
 
 
 # ---------------------------------------------------------------- directional terms (lesson 00)
@@ -596,14 +660,15 @@ def direction_arrows(tables: Tables) -> list[dict]:
         for side, term in ORIENTATION[figure].items():
             dx, dy = vec[side]
             out.append({"term": term, "panel": panel, "x0": cx, "y0": cy, "x1": cx + dx, "y1": cy + dy})
+    # superficial and deep run on the diagonals, between the deep posterior compartment and the fascia
     fas = shape(tables, CROSS_SECTION, "crural_fascia", "boundaries")
-    sec = shape(tables, CROSS_SECTION, "deep_posterior", "compartments")
-    deep_x, deep_y = centroid(sec)
-    outer = fas.loc[fas["y"].idxmin()]
-    out.append({"term": "superficial", "panel": "section", "x0": deep_x, "y0": deep_y,
-                "x1": float(outer["x"]), "y1": float(outer["y"])})
-    out.append({"term": "deep", "panel": "section", "x0": float(outer["x"]) + 1.2, "y0": float(outer["y"]),
-                "x1": deep_x + 1.2, "y1": deep_y})
+    deep_x, deep_y = centroid(shape(tables, CROSS_SECTION, "deep_posterior", "compartments"))
+    out_pt = fas.loc[(fas["x"] + fas["y"]).idxmin()]   # the back-medial edge
+    in_pt = fas.loc[(fas["x"] - fas["y"]).idxmax()]    # the back-lateral edge
+    out.append({"term": "superficial", "panel": "section", "x0": deep_x - 0.9, "y0": deep_y - 0.7,
+                "x1": float(out_pt["x"]), "y1": float(out_pt["y"])})
+    out.append({"term": "deep", "panel": "section", "x0": float(in_pt["x"]), "y0": float(in_pt["y"]),
+                "x1": deep_x + 1.4, "y1": deep_y - 0.5})
     return out
 
 
@@ -613,8 +678,8 @@ def describe_directions(tables: Tables, term: str | None = None) -> str:
     text = (f"Two drawings side by side. Left: the bones of the right leg seen from behind, with arrows up "
             f"({a['up']}), down ({a['down']}), left ({a['left']}) and right ({a['right']}). Right: a cross-section "
             f"of the leg seen from above, with arrows up ({b['up']}), down ({b['down']}), left ({b['left']}) and "
-            f"right ({b['right']}), plus an arrow from the middle out to the skin side (superficial) and one from "
-            f"the skin side inwards (deep).")
+            f"right ({b['right']}), plus a diagonal arrow from the deep middle out to the skin (superficial) and one "
+            f"from the skin inwards (deep).")
     if term is not None:
         d = row(tables, "glossary", term)
         text += f" Highlighted: {term}, {d['definition']}"
@@ -730,11 +795,15 @@ def plantaris_figure(tables: Tables, result: Mapping) -> go.Figure:
             fig.add_trace(go.Scatter(x=[a, b], y=[y, y], mode="lines", line={"color": OKABE_ITO["grey"], "width": 8},
                                      showlegend=False, hoverinfo="text",
                                      text=f"{y}: {a:.1f} to {b:.1f} of {n}"))
-    fig.add_trace(go.Scatter(
-        x=[(a + b) / 2 for a, b in zip(lo, hi)], y=ys, mode="markers", name="each study's figure (range as bar)",
-        marker={"symbol": "square", "size": 11, "color": OKABE_ITO["blue"]}, hoverinfo="text",
-        text=[f"{y}<br>{a:.1f}" + ("" if a == b else f" to {b:.1f}") + f" of {n} students"
-              for y, a, b in zip(ys, lo, hi)]))
+    px, py, pt = [], [], []
+    for y, a, b in zip(ys, lo, hi):
+        for v in ((a,) if a == b else (a, b)):
+            px.append(v)
+            py.append(y)
+            pt.append(f"{y}<br>{v:.1f} of {n} students" + ("" if a == b else f" (range {a:.1f} to {b:.1f})"))
+    fig.add_trace(go.Scatter(x=px, y=py, mode="markers", name="each study's figure (a range: bar between two squares)",
+                             marker={"symbol": "square", "size": 11, "color": OKABE_ITO["blue"]},
+                             hoverinfo="text", text=pt))
     you = "your simulated class"
     fig.add_trace(go.Scatter(
         x=[result["absent"]], y=[you], mode="markers+text", name=f"simulated: {result['absent']} of {n}",
@@ -742,15 +811,16 @@ def plantaris_figure(tables: Tables, result: Mapping) -> go.Figure:
                 "line": {"color": OKABE_ITO["black"], "width": 1}},
         text=[f"  {result['absent']}"], textposition="middle right", hoverinfo="text",
         hovertext=f"simulated: {result['absent']} of {n}"))
-    fig.add_vline(x=result["expected"], line={"dash": "dash", "color": OKABE_ITO["black"], "width": 2},
-                  annotation_text=f"expected at {result['absence_percent']:g}%: {result['expected']:.1f}",
-                  annotation_position="top")
+    fig.add_trace(go.Scatter(x=[result["expected"]] * 2, y=[you, ys[0]], mode="lines",
+                             line={"dash": "dash", "color": OKABE_ITO["black"], "width": 2},
+                             name=f"expected at {result['absence_percent']:g}%: {result['expected']:.1f}",
+                             hoverinfo="text", text=f"expected on average: {result['expected']:.1f} of {n}"))
     sources = list(table_sources(tables["plantaris_studies"]))
     _layout(fig, f"Plantaris absent: {n} students at {result['absence_percent']:g}%",
             describe_plantaris(tables, result), sources, height=460, equal=False)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "x": 0, "y": -0.2},
                       margin={"l": 10, "r": 20, "t": 70, "b": 60})
-    fig.update_xaxes(visible=True, title="students without plantaris", rangemode="tozero",
-                     range=[0, max(max(hi), result["absent"], result["expected"]) * 1.15 + 1])
+    fig.update_xaxes(visible=True, title="students without plantaris",
+                     range=[-0.04 * max(hi + [result["absent"], 1]), max(max(hi), result["absent"], result["expected"]) * 1.15 + 1])
     fig.update_yaxes(visible=True, categoryorder="array", categoryarray=[you] + ys[::-1], autorange="reversed")
     return fig

@@ -346,6 +346,17 @@ def _frame(table: _Table) -> pd.DataFrame:
     return df
 
 
+def is_blank(value) -> bool:
+    """Return True for a missing cell: None, NaN, an empty string or an empty list."""
+    if value is None:
+        return True
+    if isinstance(value, (tuple, list)):
+        return len(value) == 0
+    if isinstance(value, str):
+        return value.strip() == ""
+    return bool(pd.isna(value))
+
+
 def source_line(df: pd.DataFrame, position: int) -> int | None:
     """Return the editor line number of a loaded table's row at ``position``, or None."""
     lines = df.attrs.get("lines")

@@ -1,9 +1,10 @@
-"""Figures about what the calf muscles do: model-derived lengths and moment arms, the
-Silfverskiöld test, muscle activity over the gait cycle, and the Thompson test.
+"""Figures about what the calf muscles do: the actions table, model-derived lengths and moment
+arms, the Silfverskiöld test, and muscle activity over the gait cycle.
 
 Every builder takes data (course tables, a :class:`~utils.muscle_models.MuscleGeometry`)
 and returns a ``plotly.graph_objects.Figure``; every figure has a ``*_description``
-function that says the same thing in words for screen readers. The explorer's figure
+function that says the same thing in words for screen readers, also stored with the source ids
+in ``layout.meta`` (``{"description", "source_ids"}``) as the other lesson figures do. The explorer's figure
 is also available as a plain dict with a fast, pure update (:func:`explorer_changes`)
 so a widget can redraw it while a slider moves.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from utils.narrative import table_sources
 from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE, muscle_style
 
 EXPLORER_MUSCLES = ("gastrocnemius_medial", "gastrocnemius_lateral", "soleus")
@@ -51,34 +52,24 @@ def _sources_text(source_ids: Iterable[str]) -> str:
     return f"Sources: {', '.join(ids)}" if ids else ""
 
 
-def _table_sources(df: pd.DataFrame) -> tuple[str, ...]:
-    """Return the distinct source ids of a table's ``source_ids`` column, in first-seen order."""
-    if "source_ids" not in df.columns:
-        return ()
-    seen: dict[str, None] = {}
-    for value in df["source_ids"]:
-        if isinstance(value, (tuple, list)):
-            for s in value:
-                seen[str(s)] = None
-        elif isinstance(value, str) and value:
-            for s in value.split(";"):
-                seen[s.strip()] = None
-    return tuple(seen)
-
-
 def _base_layout(title: str, caption: str, height: int = 430) -> dict:
+    """Return the shared layout: title with the caption (model, n, sources) as subtitle, legend below."""
     return {
         "template": TEMPLATE,
         "font": {"family": FONT_FAMILY, "size": 14},
-        "title": {"text": title, "x": 0.0, "xanchor": "left"},
+        "title": {"text": title, "x": 0.0, "xanchor": "left",
+                  "subtitle": {"text": caption, "font": {"size": 11, "color": "#555555"}}},
         "height": height,
-        "margin": {"l": 70, "r": 30, "t": 70, "b": 110},
-        "legend": {"orientation": "h", "y": -0.22, "x": 0.0},
-        "annotations": [{
-            "text": caption, "xref": "paper", "yref": "paper", "x": 0.0, "y": -0.42,
-            "showarrow": False, "xanchor": "left", "font": {"size": 11, "color": OKABE_ITO["grey"]},
-        }],
+        "margin": {"l": 70, "r": 30, "t": 100, "b": 120},
+        "legend": {"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0.0},
+        "annotations": [],
     }
+
+
+def _with_meta(fig: go.Figure, description: str, source_ids: Iterable[str]) -> go.Figure:
+    """Store the figure's text description and source ids in ``layout.meta``; return the figure."""
+    fig.update_layout(meta={"description": description, "source_ids": list(dict.fromkeys(source_ids))})
+    return fig
 
 
 def _fmt_deg(x: float) -> str:
@@ -90,6 +81,47 @@ def _ankle_words(ankle_deg: float) -> str:
         return "ankle at 0° (foot at a right angle to the leg)"
     kind = "dorsiflexion" if ankle_deg > 0 else "plantarflexion"
     return f"ankle in {_fmt_deg(abs(ankle_deg))} of {kind}"
+
+
+# ---------------------------------------------------------------- actions (lesson 04)
+
+ROLE_WORDS = {"prime_mover": "main mover", "assistant": "assists", "weak": "weak", "postural": "posture"}
+
+
+def actions_frame(tables: Mapping[str, pd.DataFrame], muscle_ids: Iterable[str]) -> pd.DataFrame:
+    """Return what each muscle does at each joint it crosses, from actions.csv.
+
+    Columns: muscle, joint, action, role, when (the condition), source_ids; rows in the order of
+    ``muscle_ids``. Raises KeyError naming a muscle with no rows in actions.csv.
+    """
+    actions = tables["actions"]
+    names = muscle_names(tables.get("muscles"))
+    parts = []
+    for m in muscle_ids:
+        rows = actions[actions["muscle_id"] == m]
+        if rows.empty:
+            raise KeyError(f"actions.csv has no rows for muscle_id {m!r}")
+        parts.append(pd.DataFrame({
+            "muscle": _name(names, m), "joint": rows["joint"].astype(str).str.replace("_", " "),
+            "action": rows["action"].astype(str),
+            "role": [ROLE_WORDS.get(str(r), str(r).replace("_", " ")) for r in rows["role"]],
+            "when": ["" if not isinstance(c, str) else c for c in rows["condition"]],
+            "source_ids": list(rows["source_ids"])}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def actions_table(tables: Mapping[str, pd.DataFrame], muscle_ids: Iterable[str]) -> pd.DataFrame:
+    """Return :func:`actions_frame` for display: source ids replaced by a ``sources`` citation column.
+
+    ``attrs["source_ids"]`` holds every source id cited, in first-seen order.
+    """
+    from utils.narrative import cite, unique_ids
+
+    df = actions_frame(tables, muscle_ids)
+    df["sources"] = [cite(tables, ids) for ids in df["source_ids"]]
+    out = df.drop(columns="source_ids")
+    out.attrs["source_ids"] = unique_ids(df["source_ids"])
+    return out
 
 
 # ---------------------------------------------------------------- explorer (lesson 04)
@@ -118,7 +150,7 @@ def explorer_setup(geometry, tables: Mapping[str, pd.DataFrame],
                          f"{geometry.model!r}; expected muscles among {', '.join(geometry.muscles)}")
     geo = tables["muscle_geometry"]
     rows = geo[geo["model"] == geometry.model]
-    sources = _table_sources(rows)
+    sources = table_sources(rows)
     params = {}
     mp = tables.get("muscle_parameters")
     if mp is not None:
@@ -128,7 +160,7 @@ def explorer_setup(geometry, tables: Mapping[str, pd.DataFrame],
                 "max_isometric_force_n": float(rec["max_isometric_force_n"]),
                 "optimal_fiber_length_m": float(rec["optimal_fiber_length_m"]),
             }
-        sources = tuple(dict.fromkeys(sources + _table_sources(sel)))
+        sources = tuple(dict.fromkeys(sources + table_sources(sel)))
     return ExplorerSetup(geometry, muscles, muscle_names(tables.get("muscles")), sources, params)
 
 
@@ -192,7 +224,7 @@ def apply_explorer_changes(fig_dict: dict, changes: dict) -> dict:
     data = fig_dict["data"]
     for index, props in changes["traces"].items():
         data[index].update(props)
-    fig_dict["layout"]["annotations"][1]["text"] = changes["title"]
+    fig_dict["layout"]["annotations"][0]["text"] = changes["title"]
     return fig_dict
 
 
@@ -236,17 +268,17 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
         st = muscle_style(m)
         name = _name(setup.names, m)
         data.append({"type": "bar", "x": list(MOMENT_ARM_CATEGORIES), "y": [], "text": [],
-                     "textposition": "outside", "name": f"{name}, moment arm", "legendgroup": m,
-                     "showlegend": False,
+                     "textposition": "outside", "name": f"{name}: moment arm (bars)", "legendgroup": m,
                      "marker": {"color": st["color"], "pattern": {"shape": st["pattern"]},
                                 "line": {"color": "black", "width": 1}},
                      "hovertemplate": f"{name}<br>%{{x}}<br>moment arm %{{y:.1f}} mm<extra></extra>",
                      "xaxis": "x2", "yaxis": "y2"})
     layout = _base_layout("What the knee angle does to the calf muscles (model-derived)",
                           f"Computed with the {g.model} musculoskeletal model. "
-                          + _sources_text(setup.source_ids), height=500)
-    layout["annotations"].append({"text": "", "xref": "paper", "yref": "paper", "x": 0.0, "y": 1.06,
-                                  "showarrow": False, "xanchor": "left", "font": {"size": 13}})
+                          + _sources_text(setup.source_ids), height=560)
+    layout["annotations"].append({"text": "", "xref": "paper", "yref": "paper", "x": 0.0, "y": 1.0,
+                                  "yanchor": "bottom", "showarrow": False, "xanchor": "left",
+                                  "font": {"size": 13}})
     layout.update({
         "xaxis": {"domain": [0.0, 0.55], "title": {"text": "ankle angle (°; + dorsiflexion, − plantarflexion)"},
                   "range": [ankle_axis[0] - 2, ankle_axis[-1] + 2], "zeroline": True},
@@ -267,7 +299,8 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
 def explorer_figure(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_DEG,
                     ankle_deg: float = 0.0) -> go.Figure:
     """Return the explorer figure (see :func:`explorer_figure_dict`) as a plotly Figure."""
-    return go.Figure(copy.deepcopy(explorer_figure_dict(setup, knee_deg, ankle_deg)))
+    fig = go.Figure(copy.deepcopy(explorer_figure_dict(setup, knee_deg, ankle_deg)))
+    return _with_meta(fig, explorer_description(setup, knee_deg, ankle_deg), setup.source_ids)
 
 
 def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> str:
@@ -299,10 +332,11 @@ def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float
     return " ".join(parts)
 
 
-def force_comparison(setup: ExplorerSetup) -> str:
+def force_comparison(setup: ExplorerSetup, tables: Mapping[str, pd.DataFrame] | None = None) -> str:
     """Return a sentence comparing the model's maximum isometric forces of soleus and gastrocnemius.
 
-    Returns an empty string when the parameters are missing.
+    With ``tables`` the sources are cited by their short labels, otherwise by id. Returns an empty
+    string when the parameters are missing.
     """
     p = setup.parameters
     heads = [m for m in GASTROCNEMIUS_HEADS if m in p]
@@ -310,9 +344,13 @@ def force_comparison(setup: ExplorerSetup) -> str:
         return ""
     gas = sum(p[m]["max_isometric_force_n"] for m in heads)
     sol = p["soleus"]["max_isometric_force_n"]
+    if tables is not None:
+        from utils.narrative import cite
+        sources = cite(tables, setup.source_ids)
+    else:
+        sources = _sources_text(setup.source_ids) + "."
     return (f"In the {setup.geometry.model} model the largest force soleus can produce is "
-            f"{sol:,.0f} N; the two gastrocnemius heads together: {gas:,.0f} N. "
-            f"{_sources_text(setup.source_ids)}.")
+            f"{sol:,.0f} N; the two gastrocnemius heads together: {gas:,.0f} N. {sources}")
 
 
 # ---------------------------------------------------------------- Silfverskiöld test (lesson 04)
@@ -471,12 +509,13 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
                           height=470)
     layout.update({
         "xaxis": {"domain": [0.0, 0.55], "title": {"text": "ankle angle (°; + dorsiflexion)"}},
-        "yaxis": {"title": {"text": f"length of {name} (mm)"}},
+        "yaxis": {"title": {"text": "muscle–tendon length (mm)"}},
         "xaxis2": {"domain": [0.68, 1.0], "anchor": "y2"},
         "yaxis2": {"anchor": "x2", "title": {"text": "dorsiflexion reached (°)"},
                    "range": [min(0.0, min(values)) - 5, ankle[-1] + 8]},
     })
-    return go.Figure(data=data, layout=layout)
+    fig = go.Figure(data=data, layout=layout)
+    return _with_meta(fig, silfverskiold_description(r, names, source_ids), source_ids)
 
 
 # ---------------------------------------------------------------- gait (lesson 05)
@@ -556,13 +595,15 @@ def gait_emg_figure(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[s
     shapes, notes = _phase_shapes(phases)
     layout = _base_layout("Muscle activity (EMG envelope) over one walking cycle",
                           "One person, one walking trial (n = 1); each envelope scaled to its own peak. "
-                          + _sources_text(_table_sources(emg) + _table_sources(phases)), height=460)
-    layout["margin"]["t"] = 90
+                          + _sources_text(table_sources(emg) + table_sources(phases)), height=460)
+    layout["margin"]["t"] = 120
     layout["annotations"].extend(notes)
     layout.update({"shapes": shapes,
                    "xaxis": {"title": {"text": "% of the gait cycle (0 = right foot strikes)"}, "range": [0, 100]},
                    "yaxis": {"title": {"text": "activity (fraction of its peak)"}, "range": [0, 1.05]}})
-    return go.Figure(data=data, layout=layout)
+    fig = go.Figure(data=data, layout=layout)
+    return _with_meta(fig, gait_emg_description(emg, phases, muscles, names),
+                      table_sources(emg) + table_sources(phases))
 
 
 def gait_emg_description(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[str] | None = None,
@@ -579,7 +620,7 @@ def gait_emg_description(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Itera
         phase_at_peak = next(p for p, s, e in rows if s <= peak <= e)
         shares = ", ".join(f"{v:.0%} in {p}" for p, v in share.items())
         parts.append(f"{_name(names, m)} peaks at {peak:.0f} % ({phase_at_peak}); its activity: {shares}.")
-    parts.append(_sources_text(_table_sources(emg) + _table_sources(phases)) + ".")
+    parts.append(_sources_text(table_sources(emg) + table_sources(phases)) + ".")
     return " ".join(parts)
 
 
@@ -603,7 +644,8 @@ def phase_share_figure(shares: Mapping[str, float], time_shares: Mapping[str, fl
     layout = _base_layout(f"{name}: when in the cycle is it active?", "One person, one trial (n = 1). "
                           + _sources_text(source_ids), height=400)
     layout.update({"barmode": "group", "yaxis": {"title": {"text": "% of total"}, "range": [0, 110]}})
-    return go.Figure(data=data, layout=layout)
+    fig = go.Figure(data=data, layout=layout)
+    return _with_meta(fig, phase_share_description(shares, time_shares, muscle, names, source_ids), source_ids)
 
 
 def phase_share_description(shares: Mapping[str, float], time_shares: Mapping[str, float], muscle: str,
@@ -616,87 +658,50 @@ def phase_share_description(shares: Mapping[str, float], time_shares: Mapping[st
     return f"{name}, one walking trial: " + "; ".join(parts) + "." + (f" {src}." if src else "")
 
 
+JOINT_LABELS = {"knee": "knee flexion (0 = straight)", "ankle": "ankle dorsiflexion (− = plantarflexion)"}
+
+
+def gait_angles_description(angles: pd.DataFrame, phases: pd.DataFrame) -> str:
+    """Return the joint-angle figure in words: each joint's range and where its extremes fall."""
+    rows = phase_intervals(phases)
+
+    def phase_of(x):
+        return next(p for p, s, e in rows if s <= x <= e)
+
+    parts = ["Joint angles over one walking cycle of one person (n = 1), stance and swing shaded."]
+    for joint in dict.fromkeys(angles["joint"].astype(str)):
+        r = angles[angles["joint"] == joint].sort_values("percent_cycle")
+        x, y = r["percent_cycle"].to_numpy(float), r["angle_deg"].to_numpy(float)
+        lo, hi = int(np.argmin(y)), int(np.argmax(y))
+        label = JOINT_LABELS.get(joint, joint)
+        parts.append(f"{label[0].upper() + label[1:]}: from {y[lo]:.0f}° at {x[lo]:.0f} % ({phase_of(x[lo])}) "
+                     f"to {y[hi]:.0f}° at {x[hi]:.0f} % ({phase_of(x[hi])}).")
+    parts.append(_sources_text(table_sources(angles) + table_sources(phases)) + ".")
+    return " ".join(parts)
+
+
 def gait_angles_figure(angles: pd.DataFrame, phases: pd.DataFrame) -> go.Figure:
     """Return joint angles over the gait cycle (columns percent_cycle, joint, angle_deg) with phases shaded."""
     data = []
     dashes = ["solid", "dash", "dot", "dashdot"]
+    symbols = ["circle", "square", "diamond", "triangle-up"]
     colours = [OKABE_ITO["black"], OKABE_ITO["orange"], OKABE_ITO["blue"], OKABE_ITO["bluish_green"]]
     for i, joint in enumerate(dict.fromkeys(angles["joint"].astype(str))):
         rows = angles[angles["joint"] == joint].sort_values("percent_cycle")
-        data.append(go.Scatter(x=rows["percent_cycle"], y=rows["angle_deg"], mode="lines", name=joint,
-                               line={"color": colours[i % 4], "dash": dashes[i % 4], "width": 2.5},
-                               hovertemplate=f"{joint}<br>%{{x:.0f}} % of the cycle<br>%{{y:.1f}}°<extra></extra>"))
+        label = JOINT_LABELS.get(joint, joint)
+        data.append(go.Scatter(x=rows["percent_cycle"].tolist(), y=rows["angle_deg"].tolist(), mode="lines+markers",
+                               name=label, line={"color": colours[i % 4], "dash": dashes[i % 4], "width": 2.5},
+                               marker={"symbol": symbols[i % 4], "size": 7, "maxdisplayed": 14},
+                               hovertemplate=f"{label}<br>%{{x:.0f}} % of the cycle<br>%{{y:.1f}}°<extra></extra>"))
     shapes, notes = _phase_shapes(phases)
-    layout = _base_layout("Joint angles over the same walking cycle",
-                          "One person, one trial (n = 1). " + _sources_text(_table_sources(angles)), height=430)
+    sources = table_sources(angles) + table_sources(phases)
+    layout = _base_layout("Knee and ankle angles over the same walking cycle",
+                          "One person, one trial (n = 1); angles from the model fitted to the markers. "
+                          + _sources_text(sources), height=440)
+    layout["margin"]["t"] = 120
     layout["annotations"].extend(notes)
-    layout.update({"shapes": shapes, "xaxis": {"title": {"text": "% of the gait cycle"}, "range": [0, 100]},
-                   "yaxis": {"title": {"text": "angle (°)"}}})
-    return go.Figure(data=data, layout=layout)
-
-
-# ---------------------------------------------------------------- Thompson test (lesson 06)
-
-def thompson_outcome(tendon_intact: bool) -> bool:
-    """Return True when squeezing the calf plantarflexes the foot: only if the tendon is intact."""
-    return bool(tendon_intact)
-
-
-def thompson_figure(tendon_intact: bool, squeezed: bool) -> go.Figure:
-    """Return a schematic side view of the Thompson test (not to scale, angles not measured).
-
-    The leg lies face down; the calf, the calcaneal tendon (whole or torn) and the foot are drawn,
-    and the foot is drawn plantarflexed only when the calf is squeezed and the tendon is intact.
-    """
-    moves = squeezed and thompson_outcome(tendon_intact)
-    knee, ankle = (0.0, 0.0), (6.0, 0.0)
-    tilt = math.radians(35 if moves else 0)
-    c, s_ = math.cos(tilt), math.sin(tilt)
-    # face down: posterior is up; the foot hangs over the couch end and plantarflexion turns
-    # the toes away from the shin while the heel rises towards the calf
-    toe = (ankle[0] + 2.0 * s_, ankle[1] - 2.0 * c)
-    heel = (ankle[0] + 0.2 * c - 0.5 * s_, ankle[1] + 0.2 * s_ + 0.5 * c)
-    colour = muscle_style("gastrocnemius")["color"]
-    data = [
-        go.Scatter(x=[knee[0], ankle[0]], y=[knee[1], ankle[1]], mode="lines", name="leg (tibia)",
-                   line={"color": "black", "width": 6}, hoverinfo="name"),
-        go.Scatter(x=[heel[0], ankle[0], toe[0]], y=[heel[1], ankle[1], toe[1]], mode="lines+markers", name="foot",
-                   line={"color": OKABE_ITO["orange"], "width": 8}, marker={"symbol": "circle", "size": 10},
-                   hoverinfo="name"),
-    ]
-    # calf muscle belly as a filled ellipse above the tibia (posterior side up: face down)
-    t = np.linspace(0, 2 * np.pi, 60)
-    squeeze = 0.7 if squeezed else 1.0
-    data.append(go.Scatter(x=(2.2 + 1.8 * np.cos(t)).round(3), y=(0.9 + 0.6 * squeeze * np.sin(t)).round(3),
-                           fill="toself", mode="lines", name="calf muscles", hoverinfo="name",
-                           line={"color": colour}, fillcolor=colour, opacity=0.6,
-                           fillpattern={"shape": muscle_style("gastrocnemius")["pattern"]}))
-    if tendon_intact:
-        data.append(go.Scatter(x=[4.0, heel[0]], y=[0.9, heel[1]], mode="lines", name="calcaneal tendon (intact)",
-                               line={"color": "black", "width": 4}, hoverinfo="name"))
-    else:
-        data.append(go.Scatter(x=[4.0, 4.7, None, 5.1, heel[0]], y=[0.9, 0.75, None, 0.6, heel[1]],
-                               mode="lines", name="calcaneal tendon (torn: gap)",
-                               line={"color": "black", "width": 4, "dash": "dot"}, hoverinfo="name"))
-    notes = [{"x": 2.2, "y": 2.2, "text": "squeeze ↓" if squeezed else "not squeezed", "showarrow": False,
-              "font": {"size": 14}}]
-    notes.append({"x": toe[0] + 0.4, "y": toe[1] - 0.3, "showarrow": False, "xanchor": "left",
-                  "text": "foot plantarflexes" if moves else "foot does not move", "font": {"size": 14}})
-    layout = _base_layout("Thompson test (schematic, not to scale)",
-                          "Schematic drawing: the angle shown is illustrative, not measured.", height=380)
-    layout["annotations"].extend(notes)
-    layout.update({"xaxis": {"visible": False, "range": [-0.5, 10]},
-                   "yaxis": {"visible": False, "range": [-2.8, 2.8], "scaleanchor": "x"},
-                   "showlegend": True})
-    return go.Figure(data=data, layout=layout)
-
-
-def thompson_description(tendon_intact: bool, squeezed: bool, source_ids: Iterable[str] = ()) -> str:
-    """Return the schematic's content in words."""
-    tendon = "intact" if tendon_intact else "torn, with a gap"
-    src = _sources_text(source_ids)
-    src = f" {src}." if src else ""
-    if not squeezed:
-        return f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is not squeezed yet.{src}"
-    moved = "the foot plantarflexes" if thompson_outcome(tendon_intact) else "the foot does not move"
-    return f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is squeezed and {moved}.{src}"
+    layout.update({"shapes": shapes, "xaxis": {"title": {"text": "% of the gait cycle (0 = right foot strikes)"},
+                                               "range": [0, 100]},
+                   "yaxis": {"title": {"text": "angle (°)"}, "zeroline": True}})
+    fig = go.Figure(data=data, layout=layout)
+    return _with_meta(fig, gait_angles_description(angles, phases), sources)

@@ -16,6 +16,7 @@ from IPython.display import display
 
 from utils import movement_figures as mf
 from utils.muscle_models import MuscleGeometry
+from utils.narrative import table_sources
 
 PROBE = "course-probe"
 PROBE_OUTPUT = "course-probe-output"
@@ -75,6 +76,8 @@ class MovementExplorer(widgets.VBox):
                                          style={"description_width": "initial"}, layout={"width": "460px"})
         if probe:
             self.knee.add_class(PROBE)
+        geo = self.tables["muscle_geometry"]
+        self.course_source_ids = table_sources(geo) + table_sources(self.tables["muscle_parameters"])
         self.output = widgets.Output()
         self.description = widgets.HTML()
         self.view = widgets.VBox([self.output, self.description])
@@ -129,6 +132,7 @@ class SilfverskioldTest(widgets.VBox):
                                        style={"description_width": "initial"}, layout={"width": "640px"})
         if probe:
             self.tight.add_class(PROBE)
+        self.course_source_ids = table_sources(self.tables["muscle_geometry"])
         self.output = widgets.Output()
         self.description = widgets.HTML()
         self.view = widgets.VBox([self.output, self.description])
@@ -152,7 +156,7 @@ class SilfverskioldTest(widgets.VBox):
         """Recompute and show the figure and its description."""
         geo = self._geometry_for(self.model.value)
         geo_rows = self.tables["muscle_geometry"]
-        sources = mf._table_sources(geo_rows[geo_rows["model"] == self.model.value])
+        sources = table_sources(geo_rows[geo_rows["model"] == self.model.value])
         r = self.result()
         text = mf.silfverskiold_description(r, self.names, sources)
         self.description.value = _description_html(text)
@@ -176,6 +180,7 @@ class PhaseShareExplorer(widgets.VBox):
                                        description="Muscle:")
         if probe:
             self.muscle.add_class(PROBE)
+        self.course_source_ids = self._sources()
         self.output = widgets.Output()
         self.description = widgets.HTML()
         self.view = widgets.VBox([self.output, self.description])
@@ -198,7 +203,7 @@ class PhaseShareExplorer(widgets.VBox):
         return mf.phase_share(emg, phases, self.muscle.value), mf.phase_time_share(phases)
 
     def _sources(self):
-        return mf._table_sources(self.tables["gait_emg"]) + mf._table_sources(self.tables["gait_phases"])
+        return table_sources(self.tables["gait_emg"]) + table_sources(self.tables["gait_phases"])
 
     def redraw(self) -> None:
         """Show the bars and their description for the chosen muscle."""
@@ -237,41 +242,3 @@ def verdict_feedback(verdict: str, shares: Mapping[str, float], time_shares: Map
                         for p, v in shares.items())
     agree = "Your reading matches the numbers" if verdict == data_says else "Look again at the numbers"
     return f"{agree}: in this one trial {name} has {numbers}."
-
-
-class ThompsonTest(widgets.VBox):
-    """Set the calcaneal tendon intact or torn, squeeze the calf, and see whether the foot moves."""
-
-    def __init__(self, tables: Mapping | None = None, condition_id: str = "achilles_rupture", probe: bool = True):
-        self.tables = _tables(tables)
-        clinical = self.tables["clinical"]
-        rows = clinical[clinical["condition_id"] == condition_id]
-        if rows.empty:
-            raise ValueError(f"clinical.csv has no row with condition_id {condition_id!r}")
-        self.source_ids = tuple(rows.iloc[0]["source_ids"])
-        self.tendon = widgets.ToggleButtons(options=[("Tendon intact", True), ("Tendon ruptured", False)],
-                                            value=True, description="Calcaneal tendon:",
-                                            style={"description_width": "initial"})
-        self.squeeze = widgets.ToggleButton(value=True, description="Squeeze the calf",
-                                            tooltip="Squeeze the calf muscles (press again to let go)")
-        if probe:
-            self.tendon.add_class(PROBE)
-        self.output = widgets.Output()
-        self.description = widgets.HTML()
-        self.view = widgets.VBox([self.output, self.description])
-        if probe:
-            self.view.add_class(PROBE_OUTPUT)
-        self.tendon.observe(self._on_change, names="value")
-        self.squeeze.observe(self._on_change, names="value")
-        super().__init__([self.tendon, self.squeeze, self.view])
-        self.redraw()
-
-    def redraw(self) -> None:
-        """Show the schematic and its description for the current settings."""
-        intact, squeezed = self.tendon.value, self.squeeze.value
-        text = mf.thompson_description(intact, squeezed, self.source_ids)
-        self.description.value = _description_html(text)
-        show_in(self.output, mf.thompson_figure(intact, squeezed), text)
-
-    def _on_change(self, _change) -> None:
-        self.redraw()

@@ -15,26 +15,18 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from utils.data import is_blank
+
 Tables = Mapping[str, pd.DataFrame]
 
 
 # ---------------------------------------------------------------- small helpers
 
-def _blank(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, (tuple, list)):
-        return len(value) == 0
-    if isinstance(value, str):
-        return value.strip() == ""
-    return bool(pd.isna(value))
-
-
 def unique_ids(groups: Iterable) -> tuple[str, ...]:
     """Return the distinct ids of several id lists (or single ids), in first-seen order."""
     seen: dict[str, None] = {}
     for group in groups:
-        if _blank(group):
+        if is_blank(group):
             continue
         for item in (group if isinstance(group, (tuple, list)) else (group,)):
             seen[str(item)] = None
@@ -112,7 +104,7 @@ def lesson_header_md(tables: Tables, lesson_id: str) -> str:
         lines.append(f"{i}. {text}")
     lines += ["", f"**Estimated time:** about {int(lesson['minutes'])} minutes."]
     prereq = lesson.get("prerequisites")
-    if _blank(prereq):
+    if is_blank(prereq):
         lines.append("**Before this lesson:** nothing; this is the place to start.")
     else:
         links = ", ".join(lesson_link(tables, p) for p in prereq)
@@ -156,9 +148,9 @@ def source_note_html(tables: Tables, discrepancy_id: str) -> str:
 
 
 def recap_md(tables: Tables, lesson_id: str, point_ids: Iterable[str] | None = None) -> str:
-    """Return the recap: the lesson's key points, then its objectives as a self-check list."""
+    """Return the recap (under the notebook's own heading): key points, then objectives as a self-check list."""
     ids = lesson_point_ids(tables, lesson_id) if point_ids is None else tuple(point_ids)
-    lines = ["## Recap", ""]
+    lines = []
     if ids:
         lines += [key_points_md(tables, ids), ""]
     lines += ["**Check yourself.** Can you now:", ""]
@@ -183,7 +175,7 @@ def learning_path_md(tables: Tables) -> str:
     lines = ["| Lesson | What it covers | Time | Do first |", "| --- | --- | --- | --- |"]
     for lesson in tables["lessons"].to_dict("records"):
         prereq = lesson["prerequisites"]
-        first = "—" if _blank(prereq) else ", ".join(prereq)
+        first = "—" if is_blank(prereq) else ", ".join(prereq)
         lines.append(f"| {lesson_link(tables, lesson['lesson_id'])} | {lesson['summary']} | "
                      f"{int(lesson['minutes'])} min | {first} |")
     return "\n".join(lines)
@@ -192,12 +184,12 @@ def learning_path_md(tables: Tables) -> str:
 def sources_md(tables: Tables, source_ids: Iterable[str]) -> str:
     """Return a numbered list of full citations (with links) for ``source_ids``, in order given."""
     src = tables["sources"].set_index("source_id")
-    lines = ["## Sources for this lesson", ""]
+    lines = []
     for i, sid in enumerate(unique_ids([tuple(source_ids)]), start=1):
         if sid not in src.index:
             raise KeyError(f"not in sources.csv: {sid}")
         s = src.loc[sid]
-        url = "" if _blank(s["url"]) else f" <{s['url']}>"
+        url = "" if is_blank(s["url"]) else f" <{s['url']}>"
         lines.append(f"{i}. **{s['short']}**: {s['citation']}{url}")
     return "\n".join(lines)
 
@@ -232,6 +224,67 @@ def recommend_lessons(tables: Tables, results: Mapping[str, bool | None],
                      + " (you answered its question correctly, but still do its checks).")
     lines.append("Whatever the result, work through the lessons in order: each builds on the one before.")
     return "\n\n".join(lines)
+
+
+def boundaries_md(tables: Tables, boundary_ids: Iterable[str]) -> str:
+    """Return a Markdown table of boundaries: standard name, other names, what each separates, sources."""
+    comp = dict(zip(tables["compartments"]["compartment_id"], tables["compartments"]["name"]))
+    lines = ["| Standard name | Also called | Separates | Sources |", "| --- | --- | --- | --- |"]
+    for bid in boundary_ids:
+        b = row(tables, "boundaries", bid)
+        other = "—" if is_blank(b["other_names"]) else "; ".join(b["other_names"])
+        sep = "encloses all" if is_blank(b["separates"]) else " and ".join(comp[c] for c in b["separates"])
+        lines.append(f"| {b['name']} | {other} | {sep} | {cite(tables, b['source_ids'])} |")
+    return "\n".join(lines)
+
+
+def studies_md(tables: Tables) -> str:
+    """Return the plantaris studies as a Markdown table: study, sample, method, absence, note, source."""
+    st = tables["plantaris_studies"]
+    lines = ["| Study | Sample | Method | Limbs without plantaris | Note |", "| --- | --- | --- | --- | --- |"]
+    for s in st.to_dict("records"):
+        lo, hi = s["absence_percent_low"], s["absence_percent_high"]
+        pct = f"{lo:g}%" if lo == hi else f"{lo:g}–{hi:g}%"
+        count = "" if pd.isna(s["limbs_absent"]) else f"{int(s['limbs_absent'])} of {int(s['limbs_examined'])} ("
+        shown = f"{count}{pct})" if count else pct
+        lines.append(f"| {cite(tables, [s['source_id']])} | {s['population']} | {s['method'].replace('_', ' ')} | "
+                     f"{shown} | {s['note']} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- fact table (lesson 02)
+
+FACT_COLUMNS = {"name": "Muscle", "latin_name": "Latin name", "layer": "Layer", "joints_crossed": "Crosses",
+                "nerve": "Nerve", "root_levels": "Roots", "arteries": "Arteries", "sources": "Sources"}
+
+
+def muscle_facts(tables: Tables, joint: str | None = None, layer: str | None = None) -> pd.DataFrame:
+    """Return the calf muscles (focus rows of muscles.csv), optionally only those crossing ``joint`` / at ``layer``."""
+    mus = tables["muscles"]
+    out = mus[mus["focus"].fillna(False).astype(bool)]
+    if joint is not None:
+        out = out[out["joints_crossed"].map(lambda js: joint in (js or ()))]
+    if layer is not None:
+        out = out[out["layer"] == layer]
+    return out
+
+
+def styled_muscle_facts(tables: Tables, facts: pd.DataFrame):
+    """Return a pandas Styler showing the fact table with readable headers and a citation per row."""
+    shown = pd.DataFrame({
+        FACT_COLUMNS["name"]: facts["name"], FACT_COLUMNS["latin_name"]: facts["latin_name"],
+        FACT_COLUMNS["layer"]: facts["layer"],
+        FACT_COLUMNS["joints_crossed"]: [", ".join(j.replace("_", " ") for j in js) for js in facts["joints_crossed"]],
+        FACT_COLUMNS["nerve"]: facts["nerve"], FACT_COLUMNS["root_levels"]: facts["root_levels"].fillna("—"),
+        FACT_COLUMNS["arteries"]: facts["arteries"],
+        FACT_COLUMNS["sources"]: [cite(tables, s) for s in facts["source_ids"]],
+    })
+    return (shown.style.hide(axis="index")
+            .set_caption("Calf muscles: facts from muscles.csv (filter with the menus above)")
+            .set_properties(**{"text-align": "left", "vertical-align": "top"})
+            .set_properties(subset=[FACT_COLUMNS["name"]], **{"font-weight": "bold"})
+            .set_table_styles([{"selector": "th", "props": [("text-align", "left")]},
+                               {"selector": "caption", "props": [("caption-side", "top"), ("text-align", "left")]}]))
 
 
 # ---------------------------------------------------------------- notebook wrapper
@@ -365,6 +418,35 @@ class Lesson:
         for card in box.cards:
             self.use(card.question.source_ids)
         display(box)
+
+    def learning_path(self) -> None:
+        """Display the course map (course structure: no sources)."""
+        self._show_md(learning_path_md(self.tables))
+
+    def boundaries(self, *boundary_ids: str) -> None:
+        """Display boundaries with their other names and what they separate."""
+        for bid in boundary_ids:
+            self.use(row(self.tables, "boundaries", bid)["source_ids"])
+        self._show_md(boundaries_md(self.tables, boundary_ids))
+
+    def studies(self) -> None:
+        """Display the plantaris studies table."""
+        self.use(table_sources(self.tables["plantaris_studies"]))
+        self._show_md(studies_md(self.tables))
+
+    def exercise(self, exercise_id: str) -> None:
+        """Display a "try it" task and remember the sources of the rows that answer it."""
+        from utils import exercises
+        ex = exercises.exercise(exercise_id)
+        self.use(exercises.expected_items(exercise_id, self.tables)[1])
+        self._show_md(f"**Try it:** {ex.task} Use the table `{ex.table}`. Put your query in place of the "
+                      f"`...` below and run the cell; the checker compares your result with the answer "
+                      f"computed from `{ex.table}.csv`.")
+
+    def solution(self, exercise_id: str) -> None:
+        """Display one possible answer to a "try it" task."""
+        from utils import exercises
+        self._show_md("One possible answer:\n\n" + exercises.solution(exercise_id))
 
     def table(self, styled, source_ids: Iterable[str]) -> None:
         """Display a (styled) table and remember its sources."""

@@ -11,21 +11,13 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from utils.data import is_blank
+
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _GRADED_BY_CORRECT = ("single", "multiple", "label")
 # Tables whose ids a label option may name as the region or landmark of a figure.
 REGION_TABLES = {"landmarks": "landmark_id", "bones": "bone_id", "muscles": "muscle_id",
                  "compartments": "compartment_id", "boundaries": "boundary_id"}
-
-
-def _blank(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, (tuple, list)):
-        return len(value) == 0
-    if isinstance(value, str):
-        return value.strip() == ""
-    return bool(pd.isna(value))
 
 
 def check_question_bank(tables: Mapping[str, pd.DataFrame]) -> None:
@@ -74,10 +66,10 @@ def check_question_bank(tables: Mapping[str, pd.DataFrame]) -> None:
         def qfail(problem, column, value, expected):
             fail(problem, questions, pos, column, value, expected, qfile)
 
-        if _blank(q.get("explanation")):
+        if is_blank(q.get("explanation")):
             qfail("a question has no explanation", "explanation", None,
                   "a sentence saying why the right answer is right")
-        if _blank(q.get("source_ids")):
+        if is_blank(q.get("source_ids")):
             qfail("a question cites no source", "source_ids", None, "source ids separated by ';'")
         obj = q.get("objective_id")
         if objectives is not None and obj in objective_lesson and objective_lesson[obj] != q["lesson_id"]:
@@ -87,9 +79,9 @@ def check_question_bank(tables: Mapping[str, pd.DataFrame]) -> None:
         low, high = q.get("answer_low"), q.get("answer_high")
         rows = by_question.get(qid, [])
         if kind == "numeric":
-            if _blank(low) or _blank(high):
+            if is_blank(low) or is_blank(high):
                 qfail("a numeric question needs both answer_low and answer_high",
-                      "answer_low" if _blank(low) else "answer_high", None, "the accepted range of numbers")
+                      "answer_low" if is_blank(low) else "answer_high", None, "the accepted range of numbers")
             if low > high:
                 qfail("answer_low is greater than answer_high", "answer_low", low,
                       f"a number not above answer_high ({high})")
@@ -98,12 +90,12 @@ def check_question_bank(tables: Mapping[str, pd.DataFrame]) -> None:
                      "no rows in question_options.csv for a numeric question", ofile)
             continue
         for column, value in (("answer_low", low), ("answer_high", high)):
-            if not _blank(value):
+            if not is_blank(value):
                 qfail(f"only numeric questions have {column}", column, value, "an empty cell")
         if len(rows) < 2:
             qfail("a question has fewer than two options", "question_id", qid,
                   f"at least two rows for {qid} in question_options.csv")
-        if kind == "label" and _blank(q.get("figure")):
+        if kind == "label" and is_blank(q.get("figure")):
             qfail("a label question names no figure", "figure", None,
                   "the id of the figure whose regions the options name")
         if kind == "label" and figure_regions and q["figure"] not in figure_regions:
@@ -112,7 +104,7 @@ def check_question_bank(tables: Mapping[str, pd.DataFrame]) -> None:
         opts = options.iloc[rows]
         if kind in _GRADED_BY_CORRECT:
             for opos, correct in zip(rows, opts["correct"]):
-                if _blank(correct):
+                if is_blank(correct):
                     fail(f"an option of a {kind} question does not say whether it is correct", options,
                          opos, "correct", None, "true or false", ofile)
             n_right = int(sum(bool(c) for c in opts["correct"]))
@@ -124,23 +116,23 @@ def check_question_bank(tables: Mapping[str, pd.DataFrame]) -> None:
                       "at least one option marked correct=true in question_options.csv")
         for opos, opt in zip(rows, opts.to_dict("records")):
             wrong_possible = kind == "matching" or (kind in _GRADED_BY_CORRECT and not bool(opt["correct"]))
-            if wrong_possible and _blank(opt.get("feedback")):
+            if wrong_possible and is_blank(opt.get("feedback")):
                 fail("an option the learner can get wrong has no feedback", options, opos, "feedback",
                      None, "a sentence explaining why this choice is wrong", ofile)
             match = opt.get("match")
-            if kind == "matching" and _blank(match):
+            if kind == "matching" and is_blank(match):
                 fail("a matching item has no partner", options, opos, "match", None,
                      "the partner text this item matches", ofile)
-            if kind == "label" and (_blank(match) or not _ID.fullmatch(str(match))):
+            if kind == "label" and (is_blank(match) or not _ID.fullmatch(str(match))):
                 fail("a label option does not name a region id", options, opos, "match",
-                     None if _blank(match) else match, "the figure's region or landmark id (snake_case)", ofile)
+                     None if is_blank(match) else match, "the figure's region or landmark id (snake_case)", ofile)
             if kind == "label" and figure_regions and str(match) not in figure_regions[q["figure"]]:
                 fail("a label option names a region the figure does not draw", options, opos, "match", match,
                      f"a structure_id of figure {q['figure']} in figure_shapes.csv", ofile)
             if kind == "label" and region_ids and str(match) not in region_ids:
                 fail("a label option names a region that does not exist", options, opos, "match", match,
                      f"an id from {region_files}", ofile)
-            if kind in ("single", "multiple") and not _blank(match):
+            if kind in ("single", "multiple") and not is_blank(match):
                 fail(f"a {kind} option has a match", options, opos, "match", match, "an empty cell", ofile)
         if kind == "label":
             seen = set()

@@ -12,15 +12,20 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
+import plotly.graph_objects as go
 from IPython.display import display
 
 from utils import progress
+from utils.narrative import cite, unique_ids
+from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE
 
 PROBE = "course-probe"
 PROBE_OUTPUT = "course-probe-output"
 ALL_LESSONS = "all"
 REVIEW_SEED = 2026
 REVIEW_SIZE = 8
+READING_GROUPS = (("textbook", "Textbooks and reference chapters"), ("article", "Research articles"),
+                  ("website", "Websites and atlases"), ("dataset", "Data and models"), ("ontology", "Ontologies"))
 
 
 def _tables(tables):
@@ -41,9 +46,10 @@ class CardFaces:
     sources: str
 
 
-def card_faces(term: Mapping, lessons: pd.DataFrame | None = None) -> CardFaces:
+def card_faces(term: Mapping, tables: Mapping | None = None) -> CardFaces:
     """Return the faces of one glossary row: the term in front; definition, lesson and sources behind.
 
+    With ``tables`` the lesson gets its title and the sources their short labels; without, ids are shown.
     Raises KeyError naming a missing column.
     """
     for col in ("term_id", "term", "definition", "lesson_id", "source_ids"):
@@ -51,15 +57,18 @@ def card_faces(term: Mapping, lessons: pd.DataFrame | None = None) -> CardFaces:
             raise KeyError(f"glossary row has no {col!r} column")
     lesson_id = str(term["lesson_id"])
     title = ""
-    if lessons is not None:
+    ids = term["source_ids"]
+    ids = list(ids) if isinstance(ids, (tuple, list)) else [s for s in str(ids).split(";") if s]
+    sources = "Sources: " + ", ".join(ids) if ids else ""
+    if tables is not None:
+        lessons = tables["lessons"]
         match = lessons[lessons["lesson_id"] == lesson_id]
         if not match.empty:
             title = str(match.iloc[0]["title"])
+        if ids:
+            sources = "Sources: " + cite(tables, ids)
     lesson = f"Lesson {lesson_id}" + (f": {title}" if title else "")
-    ids = term["source_ids"]
-    ids = list(ids) if isinstance(ids, (tuple, list)) else [s for s in str(ids).split(";") if s]
-    return CardFaces(str(term["term_id"]), str(term["term"]), str(term["definition"]), lesson,
-                     "Sources: " + ", ".join(ids) if ids else "")
+    return CardFaces(str(term["term_id"]), str(term["term"]), str(term["definition"]), lesson, sources)
 
 
 def deck_terms(glossary: pd.DataFrame, lesson_id: str = ALL_LESSONS) -> list[dict]:
@@ -124,7 +133,7 @@ class GlossaryDeck(widgets.VBox):
 
     def faces(self) -> CardFaces:
         """Return the faces of the current card."""
-        return card_faces(self.terms[self.index], self.tables.get("lessons"))
+        return card_faces(self.terms[self.index], self.tables)
 
     def _show(self) -> None:
         if not self.terms:
@@ -151,6 +160,74 @@ class GlossaryDeck(widgets.VBox):
         self._load()
 
 
+PROGRESS_PARTS = (("mastered", "last answer right", OKABE_ITO["bluish_green"], ""),
+                  ("to_review", "to review (last answer wrong)", OKABE_ITO["vermillion"], "x"),
+                  ("not_attempted", "not tried yet", OKABE_ITO["grey"], "."))
+
+
+def progress_description(summary: pd.DataFrame) -> str:
+    """Return the progress figure in words: per lesson, questions right, to review and not tried."""
+    lessons = summary[summary["level"] == "lesson"]
+    if lessons.empty:
+        return "No questions in the bank yet."
+    parts = []
+    for r in lessons.to_dict("records"):
+        parts.append(f"lesson {r['lesson_id']}: {r['mastered']} right, {r['to_review']} to review, "
+                     f"{r['not_attempted']} not tried of {r['questions']}")
+    return "Your progress by lesson: " + "; ".join(parts) + "."
+
+
+def progress_figure(summary: pd.DataFrame) -> go.Figure:
+    """Return stacked bars per lesson: questions last answered right, to review, and not tried.
+
+    ``summary`` is :func:`utils.progress.summary`; its lesson rows are drawn. Each part has its own
+    colour, fill pattern and a count label. ``layout.meta`` holds the description.
+    """
+    lessons = summary[summary["level"] == "lesson"]
+    labels = [f"Lesson {i}" for i in lessons["lesson_id"]]
+    data = []
+    for col, name, colour, pattern in PROGRESS_PARTS:
+        values = [int(v) for v in lessons[col]]
+        data.append(go.Bar(y=labels, x=values, name=name, orientation="h",
+                           text=[str(v) if v else "" for v in values], textposition="inside",
+                           marker={"color": colour, "pattern": {"shape": pattern},
+                                   "line": {"color": "black", "width": 1}},
+                           hovertemplate=f"%{{y}}: %{{x}} question(s) {name}<extra></extra>"))
+    fig = go.Figure(data=data, layout={
+        "template": TEMPLATE, "font": {"family": FONT_FAMILY, "size": 14}, "barmode": "stack",
+        "height": 140 + 40 * max(len(labels), 1),
+        "title": {"text": "Your progress by lesson", "x": 0.0, "xanchor": "left"},
+        "xaxis": {"title": {"text": "questions in the bank"}, "dtick": 1},
+        "yaxis": {"autorange": "reversed"},
+        "legend": {"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0.0},
+        "margin": {"l": 90, "r": 20, "t": 50, "b": 90}})
+    fig.update_layout(meta={"description": progress_description(summary), "source_ids": []})
+    return fig
+
+
+def further_reading_md(tables: Mapping, exclude: tuple[str, ...] = ("source_article",)) -> str:
+    """Return every source of sources.csv as Markdown, grouped by kind, with links where known.
+
+    Sources whose kind is not in READING_GROUPS come last under "Other"; ``exclude`` lists ids to leave out.
+    """
+    src = tables["sources"]
+    src = src[~src["source_id"].isin(exclude)]
+    known = [k for k, _ in READING_GROUPS]
+    groups = list(READING_GROUPS) + [(None, "Other")]
+    lines = []
+    for kind, title in groups:
+        rows = src[src["kind"] == kind] if kind else src[~src["kind"].isin(known)]
+        if rows.empty:
+            continue
+        lines += [f"### {title}", ""]
+        for r in rows.sort_values("short", key=lambda s: s.astype(str).str.casefold()).to_dict("records"):
+            url = r.get("url")
+            link = f" <{url}>" if isinstance(url, str) and url else ""
+            lines.append(f"- **{r['short']}**: {r['citation']}{link}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
 def review_questions(n: int = REVIEW_SIZE, seed: int = REVIEW_SEED, path=None,
                      tables: Mapping | None = None, exclude_lessons: tuple[str, ...] = ("07",)) -> list[str]:
     """Return up to ``n`` question ids from :func:`utils.progress.review_set`, repeatable for a seed.
@@ -166,24 +243,28 @@ def review_questions(n: int = REVIEW_SIZE, seed: int = REVIEW_SEED, path=None,
 
 
 class ReviewSession(widgets.VBox):
-    """A *Build my review* button that shows a quiz of questions weighted toward what was missed."""
+    """A quiz of questions weighted toward what was missed, drawn when shown and again on request."""
 
     def __init__(self, tables: Mapping | None = None, n: int = REVIEW_SIZE, seed: int = REVIEW_SEED, path=None):
         self.tables = _tables(tables)
         self.n, self.seed, self.path = n, seed, path
-        self.button = widgets.Button(description="Build my review", button_style="primary",
-                                     tooltip="Pick questions, weighted toward those you missed")
+        self.button = widgets.Button(description="Build my review again", button_style="primary",
+                                     tooltip="Draw again, weighted toward the questions you missed")
         self.status = widgets.HTML()
         self.output = widgets.Output()
         self.question_ids: list[str] = []
+        self.course_source_ids: tuple[str, ...] = ()
         self.button.on_click(lambda _b: self.build())
-        super().__init__([self.button, self.status, self.output])
+        super().__init__([self.status, self.output, self.button])
+        self.build()
 
     def build(self) -> list[str]:
         """Draw the review questions, show them as a quiz and return their ids."""
         from utils.quizzes import quiz
 
         self.question_ids = review_questions(self.n, self.seed, self.path, self.tables)
+        q = self.tables["questions"]
+        self.course_source_ids = unique_ids(q.loc[q["question_id"].isin(self.question_ids), "source_ids"])
         self.status.value = (f"<p>{len(self.question_ids)} questions, drawn with seed {self.seed}: the same "
                              "answers give the same set.</p>")
         with self.output:

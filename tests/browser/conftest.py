@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import CHROMIUM_MISSING, REPO_ROOT, LabServer, chromium_path, notebooks_dir, open_browser
+from tests.browser.harness import (
+    CHROMIUM_MISSING,
+    REPO_ROOT,
+    LabServer,
+    chromium_path,
+    notebooks_dir,
+    open_browser,
+)
 
 SCREENSHOTS_KEY = pytest.StashKey[Path]()
 

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -39,6 +40,8 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 VIEWPORT = {"width": 1400, "height": 900}
+# How often (ms) the page is checked while waiting; "raf" (every frame) is kept for timings.
+POLL_MS = 100
 # Tallest screenshot taken of a notebook (pixels), so a long lesson stays one readable image.
 MAX_SCREENSHOT_HEIGHT = 16000
 
@@ -86,6 +89,7 @@ class LabServer:
         self.token = os.urandom(24).hex()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.tmp / "server.log"
+        self._shutdowns = []
         env = dict(os.environ)
         for name in ("settings", "workspaces", "runtime", "config", "ipython", "progress"):
             (self.tmp / name).mkdir()
@@ -118,6 +122,12 @@ class LabServer:
         except BaseException:
             self.stop()
             raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
 
     def _wait_ready(self, timeout):
         deadline = time.monotonic() + timeout
@@ -159,13 +169,29 @@ class LabServer:
         """Return the server's sessions whose path is `notebook_name`."""
         return [s for s in self.api("GET", "/api/sessions") if s.get("path") == notebook_name]
 
-    def shutdown_kernels(self, notebook_name):
-        """Delete every session (and so its kernel) opened on `notebook_name`."""
+    def shutdown_kernels(self, notebook_name, wait=False):
+        """Delete every session (and so its kernel) opened on `notebook_name`.
+
+        By default the deletion runs in a background thread that `stop()` joins.
+        """
+        if not wait:
+            thread = threading.Thread(target=self._shutdown_quietly, args=(notebook_name,))
+            thread.start()
+            self._shutdowns.append(thread)
+            return
         for session in self.sessions_for(notebook_name):
             self.api("DELETE", f"/api/sessions/{session['id']}")
 
+    def _shutdown_quietly(self, notebook_name):
+        try:
+            self.shutdown_kernels(notebook_name, wait=True)
+        except (OSError, urllib.error.URLError):
+            pass  # the server shuts down every kernel left when it stops
+
     def stop(self):
         """Stop the server (gracefully, then by force) and remove the temporary folder."""
+        for thread in self._shutdowns:
+            thread.join()
         if self.process.poll() is None:
             try:
                 self.api("POST", "/api/shutdown", timeout=5)
@@ -213,15 +239,17 @@ _PENDING_JS = """
   const pending = [];
   [...nb.querySelectorAll('.jp-CodeCell')].forEach((cell, i) => {
     const prompt = cell.querySelector('.jp-InputArea-prompt');
-    const text = prompt ? prompt.innerText.trim() : '';
+    const text = prompt ? prompt.textContent.trim() : '';
     const src = cell.querySelector('.jp-InputArea-editor');
-    const empty = src && src.innerText.trim() === '';
+    const empty = src && src.textContent.trim() === '';
     if (text.includes('*')) pending.push(`code cell ${i + 1} still running (${text})`);
-    else if (!empty && !/\\[\\d+\\]/.test(text)) pending.push(`code cell ${i + 1} not run (${text || 'no prompt'})`);
+    else if (!empty && !/\\[\\d+\\]/.test(text))
+      pending.push(`code cell ${i + 1} not run (${text || 'no prompt'})`);
   });
   const undrawn = [...nb.querySelectorAll('.js-plotly-plot')].filter(p => !p.querySelector('svg.main-svg'));
   if (undrawn.length) pending.push(`${undrawn.length} plotly figure(s) without svg.main-svg`);
-  const loading = [...nb.querySelectorAll('.jp-OutputArea-output')].filter(o => o.innerText.includes('Loading widget'));
+  const loading = [...nb.querySelectorAll('.jp-OutputArea-output')]
+    .filter(o => o.textContent.includes('Loading widget'));
   if (loading.length) pending.push(`${loading.length} output(s) still show "Loading widget"`);
   return pending;
 }
@@ -235,7 +263,8 @@ _REPORT_JS = """
   const outs = nb ? [...nb.querySelectorAll('.jp-OutputArea-output')] : [];
   const plots = nb ? [...nb.querySelectorAll('.js-plotly-plot')] : [];
   const stderr = outs.filter(o => o.getAttribute('data-mime-type') === 'application/vnd.jupyter.stderr');
-  const prompts = nb ? [...nb.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.innerText.trim()) : [];
+  const prompts = nb ? [...nb.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+    .map(p => p.innerText.trim()) : [];
   return {
     notebookFound: !!nb,
     codeCells: prompts.length,
@@ -265,7 +294,8 @@ _PROBE_STATE_JS = """
   return {
     drawn: plots.every(p => p.querySelector('svg.main-svg')),
     plots: plots.length,
-    fingerprint: el.innerText + '\\u0000' + plots.map(p => JSON.stringify([p.data, p.layout], skip)).join('\\u0000')
+    fingerprint: el.innerText + '\\u0000'
+        + plots.map(p => JSON.stringify([p.data, p.layout], skip)).join('\\u0000')
         + (plots.length ? '' : el.innerHTML),
   };
 }
@@ -322,7 +352,9 @@ class LessonPage:
 
     def open_dialogs(self):
         """Return the text of every JupyterLab dialog now open on the page."""
-        return self.page.evaluate("() => [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText.trim())")
+        return self.page.evaluate(
+            "() => [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText.trim())"
+        )
 
     def wait_kernel_idle(self, timeout=60_000):
         """Wait until the server reports this notebook's kernel idle.
@@ -343,26 +375,38 @@ class LessonPage:
             self.page.wait_for_timeout(100)  # not time.sleep: the page's event handlers must keep running
         raise TimeoutError(f"{self.name}: kernel not idle after {timeout / 1000:.0f} s")
 
+    def now(self):
+        """Return the page's clock, performance.now(), in ms."""
+        return self.page.evaluate("() => performance.now()")
+
     def run_all(self):
-        """Run every cell through the menu Run → Run All Cells."""
+        """Run every cell through the menu Run → Run All Cells; return the page clock (ms) at the click."""
         self.page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        self.page.locator(".lm-Menu-item:not(.lm-mod-disabled)").filter(
+        item = self.page.locator(".lm-Menu-item:not(.lm-mod-disabled)").filter(
             has=self.page.locator(".lm-Menu-itemLabel", has_text="Run All Cells")
-        ).first.click()
+        ).first
+        item.wait_for()
+        started = self.now()
+        item.click()
+        return started
 
     def pending(self):
         """Return what is still unfinished on the page (see `_PENDING_JS`); empty when settled."""
         return self.page.evaluate(_PENDING_JS)
 
-    def wait_settled(self, timeout=120_000):
+    def wait_settled(self, timeout=120_000, polling=POLL_MS):
         """Wait until every cell has run and every figure and widget is drawn.
 
-        Raises TimeoutError listing what was still unfinished.
+        `polling` is "raf" (every frame, for timing) or a period in ms. Returns the page clock
+        (ms) when the page was first seen settled. Raises TimeoutError listing what was unfinished.
         """
         try:
-            self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=timeout)
+            settled = self.page.wait_for_function(
+                f"() => ({_SETTLED_JS})() && performance.now()", polling=polling, timeout=timeout
+            ).json_value()
             self.wait_kernel_idle(timeout)
-            self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=timeout)
+            self.page.wait_for_function(_SETTLED_JS, polling=POLL_MS, timeout=timeout)
+            return settled
         except PlaywrightTimeoutError:
             raise TimeoutError(
                 f"{self.name}: not finished after {timeout / 1000:.0f} s: " + "; ".join(self.pending())
@@ -376,8 +420,19 @@ class LessonPage:
         """Return the fingerprint of the element matching `selector`, or None if absent."""
         return self.page.evaluate(_PROBE_STATE_JS, selector)
 
+    def mark_keydown(self):
+        """From now on, record the page clock of every key press in `window.__course.keyAt`."""
+        self.page.evaluate(
+            """() => document.addEventListener('keydown',
+                   () => { window.__course.keyAt = performance.now(); }, {capture: true})"""
+        )
+
+    def last_keydown(self):
+        """Return the page clock (ms) of the last key press recorded by `mark_keydown`."""
+        return self.page.evaluate("() => window.__course.keyAt")
+
     def probe_kind(self):
-        """Return what `.course-probe` is: slider, select, radio, checkbox, text, button, or None."""
+        """Return what `.course-probe` is: slider, select, toggle, radio, checkbox, text, button, or None."""
         return self.page.evaluate(
             """() => {
               const el = document.querySelector('.course-probe');
@@ -385,6 +440,7 @@ class LessonPage:
               const has = (s) => el.matches(s) || el.querySelector(s);
               if (has('.noUi-handle, input[type=range]')) return 'slider';
               if (has('select')) return 'select';
+              if (has('.widget-toggle-button')) return 'toggle';
               if (has('input[type=radio]')) return 'radio';
               if (has('input[type=checkbox]')) return 'checkbox';
               if (has('input[type=text], input[type=number], input:not([type]), textarea')) return 'text';
@@ -416,6 +472,9 @@ class LessonPage:
             options = probe.locator("input[type=radio]")
             unchecked = [i for i in range(options.count()) if not options.nth(i).is_checked()]
             options.nth(unchecked[step % len(unchecked)]).click()
+        elif kind == "toggle":
+            choices = probe.locator(".widget-toggle-button:not(.mod-active)")
+            choices.nth(step % choices.count()).click()
         elif kind == "checkbox":
             probe.locator("input[type=checkbox]").first.click()
         elif kind == "text":
@@ -429,20 +488,45 @@ class LessonPage:
         else:
             raise ValueError(f"{self.name}: no way to act on a .course-probe of kind {kind!r}")
 
-    def wait_probe_changed(self, before, timeout=15_000):
+    def wait_probe_stable(self, quiet_ms=500, timeout=10_000):
+        """Wait until `.course-probe-output` stays the same for `quiet_ms`; return its state.
+
+        Returns None if there is no such element. Raises RuntimeError if it keeps changing
+        on its own for `timeout` ms (then a change seen after acting would prove nothing).
+        """
+        deadline = time.monotonic() + timeout / 1000
+        state = self.probe_state()
+        while state is not None and time.monotonic() < deadline:
+            self.page.wait_for_timeout(quiet_ms)
+            again = self.probe_state()
+            if again is not None and again == state and again["drawn"]:
+                return again
+            state = again
+        if state is None:
+            return None
+        raise RuntimeError(f"{self.name}: course-probe-output keeps changing with no input")
+
+    def wait_probe_changed(self, before, timeout=15_000, polling=POLL_MS):
         """Wait until `.course-probe-output` differs from `before` and is drawn.
 
-        Returns the page's clock (performance.now(), ms) when the change was seen.
+        `before` is a `probe_state()` (or just its "fingerprint"); a state with fewer plotly
+        figures than `before` (an output cleared before redrawing) does not count as the change.
+
+        `polling` is "raf" (every frame, for timing) or a period in ms. Returns the page's
+        clock (performance.now(), ms) when the change was seen.
         Raises TimeoutError if it did not change in time.
         """
+        if isinstance(before, str):
+            before = {"fingerprint": before, "plots": 0}
         try:
             handle = self.page.wait_for_function(
                 """([js, before]) => {
                   const state = (new Function('return (' + js + ')'))()('.course-probe-output');
-                  return state && state.drawn && state.fingerprint !== before ? performance.now() : false;
+                  return state && state.drawn && state.plots >= before.plots
+                    && state.fingerprint !== before.fingerprint ? performance.now() : false;
                 }""",
                 arg=[_PROBE_STATE_JS, before],
-                polling="raf",
+                polling=polling,
                 timeout=timeout,
             )
         except PlaywrightTimeoutError:
@@ -489,25 +573,25 @@ class LessonPage:
         """Save one image of the whole notebook (viewport stretched to its height) to `path`."""
         height = self.page.evaluate(
             """() => {
-              const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')
-                || document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
+              const panel = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+              const nb = document.querySelector(`${panel} .jp-WindowedPanel-outer`)
+                || document.querySelector(`${panel} .jp-Notebook`);
               return nb ? nb.scrollHeight - nb.clientHeight + window.innerHeight : window.innerHeight;
             }"""
         )
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.page.set_viewport_size(
-            {"width": VIEWPORT["width"], "height": min(max(height, VIEWPORT["height"]), MAX_SCREENSHOT_HEIGHT)}
-        )
+        height = min(max(height, VIEWPORT["height"]), MAX_SCREENSHOT_HEIGHT)
+        self.page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
         self.page.evaluate(
             """() => document.querySelectorAll('.jp-NotebookPanel .jp-WindowedPanel-outer')
                  .forEach(el => { el.scrollTop = 0; })"""
         )
         self.page.wait_for_timeout(300)
-        self.page.wait_for_function(_SETTLED_JS, polling="raf", timeout=15_000)
+        self.page.wait_for_function(_SETTLED_JS, polling=POLL_MS, timeout=15_000)
         self.page.screenshot(path=str(path), full_page=True)
         self.page.set_viewport_size(VIEWPORT)
 
     def close(self):
-        """Close the page, then shut down the notebook's kernel on the server."""
+        """Close the page, then shut down the notebook's kernel on the server (in the background)."""
         self.page.close()
         self.server.shutdown_kernels(self.name)

@@ -46,14 +46,14 @@ def _interact(lesson):
     kind = lesson.probe_kind()
     if kind is None:
         return ["no element with class course-probe"]
-    before = lesson.probe_state()
+    before = lesson.wait_probe_stable()
     if before is None:
         return ["no element with class course-probe-output"]
     presses = SLIDER_PRESSES if kind == "slider" else 1
     for _ in range(presses):
         lesson.act_on_probe(kind)
     try:
-        lesson.wait_probe_changed(before["fingerprint"])
+        lesson.wait_probe_changed(before)
     except TimeoutError:
         return [f"course-probe-output did not change after acting on the {kind} course-probe"]
     return []

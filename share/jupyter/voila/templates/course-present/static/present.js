@@ -99,7 +99,14 @@
       render();
     });
     document.addEventListener('keydown', onKey);
+    window.addEventListener('hashchange', function () { go(fromHash()); });
     render();
+    // How many widgets the page will draw once the kernel connects (for tests and tools).
+    var widgetOutputs = Array.prototype.filter.call(
+      document.querySelectorAll('script[type="application/vnd.voila.cell-output+json"]'),
+      function (s) { return s.textContent.indexOf('application/vnd.jupyter.widget-view+json') !== -1; }
+    ).length;
+    document.body.setAttribute('data-course-widget-outputs', String(widgetOutputs));
     document.body.setAttribute('data-course-present', 'ready');
   }
 
