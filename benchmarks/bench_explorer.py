@@ -49,7 +49,7 @@ def main() -> None:
         "pure update (changes + apply)": time_ms(
             lambda k: mf.apply_explorer_changes(fig_dict, mf.explorer_changes(setup, k, 10.0)), values),
     }
-    with mock.patch.object(mw, "display"), mock.patch.object(mw.widgets.Output, "clear_output"):
+    with mock.patch("IPython.display.display"), mock.patch.object(mw.widgets.Output, "clear_output"):
         explorer = mw.MovementExplorer(tables)
         explorer.knee.step = 0.5
         explorer.ankle.value = 10.0

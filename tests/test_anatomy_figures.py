@@ -219,9 +219,9 @@ def test_layers_figure_highlights_exactly_the_layer(tables, layer):
     for mid in af.drawn_muscles(tables):
         name = mus.loc[mid, "name"]
         t = next(t for t in fig.data if t.name in (name, f"{name} (tendon)"))
-        lit = mus.loc[mid, "layer"] == layer
+        lit = mid in set(af.layer_muscles(tables, layer)["muscle_id"])
         if t.mode == "markers":
-            assert (t.marker.size == 14) == lit, mid
+            assert (t.marker.size == af.TENDON_SIZE[True]) == lit, mid
         else:
             assert (t.line.width == 3) == lit, mid
     assert f"Layer highlighted: {layer}" in fig.layout.meta["description"]
@@ -230,10 +230,17 @@ def test_layers_figure_highlights_exactly_the_layer(tables, layer):
 
 
 def test_layers_description_lists_deep_muscles_not_drawn(tables):
-    text = af.describe_layers(tables, "deep")
-    for name in af.layer_muscles(tables, "deep")["name"]:
+    text = af.describe_layers(tables, "deep posterior compartment")
+    for name in af.layer_muscles(tables, "deep posterior compartment")["name"]:
         assert name in text
     assert "Gastrocnemius (superficial)" not in text  # the parent is not listed apart from its heads
+    assert "Popliteus crosses only the knee" in text  # not cut by a mid-leg slice
+
+
+def test_plantaris_lies_between_gastrocnemius_and_soleus(tables):
+    order = af.drawn_muscles(tables)
+    assert order.index("gastrocnemius_medial") < order.index("plantaris") < order.index("soleus")
+    assert set(af.layer_muscles(tables, "intermediate")["muscle_id"]) == {"plantaris"}
 
 
 # ---------------------------------------------------------------- bones and attachments

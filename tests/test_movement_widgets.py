@@ -7,6 +7,7 @@ import pytest
 import utils
 from utils import movement_figures as mf
 from utils import movement_widgets as mw
+from utils.display import PLOTLY_MIME, figure_bundle
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +17,7 @@ def tables():
 
 @pytest.fixture(autouse=True)
 def no_display():
-    with mock.patch.object(mw, "display") as shown:
+    with mock.patch("IPython.display.display") as shown:
         yield shown
 
 
@@ -41,7 +42,7 @@ def test_moving_the_knee_slider_redraws_figure_and_description(tables, no_displa
     assert ex.description.value != before and "90°" in ex.description.value
     assert no_display.call_count == calls + 1
     bundle = no_display.call_args.args[0]
-    fig_dict = bundle[mf.PLOTLY_MIME]
+    fig_dict = bundle[PLOTLY_MIME]
     setup = ex._setup("rajagopal2016")
     expected = mf.explorer_changes(setup, 90, ex.ankle.value)["traces"]
     for index, props in expected.items():
@@ -64,8 +65,8 @@ def test_explorer_sliders_span_the_model_grid(tables):
 
 def test_figure_bundle_of_a_figure_is_json_ready(tables):
     fig = mf.phase_share_figure({"stance": 0.5, "swing": 0.5}, {"stance": 0.6, "swing": 0.4}, "soleus")
-    bundle = mw.figure_bundle(fig, "words")
-    assert bundle["text/plain"] == "words" and "data" in bundle[mf.PLOTLY_MIME]
+    bundle = figure_bundle(fig, "words")
+    assert bundle["text/plain"] == "words" and "data" in bundle[PLOTLY_MIME]
 
 
 def test_silfverskiold_widget_follows_the_choice(tables):

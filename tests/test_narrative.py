@@ -58,7 +58,7 @@ def test_definition_and_key_points_carry_citations(tables):
 def test_source_note_shows_both_sides_escaped(tables):
     html = n.source_note_html(tables, "d01_septum")
     d = tables["discrepancies"].set_index("discrepancy_id").loc["d01_septum"]
-    assert "Note on sources" in html and "The commissioning article says" in html
+    assert "Note on sources" in html and "The introductory article says" in html
     assert "transverse intermuscular septum" in html
     assert "&#x27;posterior intermuscular septum&#x27;" in html  # quotes in the data are escaped
     assert d["topic"] in html
@@ -117,8 +117,12 @@ def test_recommendation_names_lessons_to_focus_on(tables):
     lessons = {"qa": "01", "qb": "02", "qc": "03"}
     text = n.recommend_lessons(tables, {"qa": True, "qb": False, "qc": None}, lessons)
     focus, faster = text.split("**You can move faster through:**")
-    assert "02_triceps_surae.ipynb" in focus and "03_attachments.ipynb" in focus
+    assert "02_triceps_surae.ipynb" in focus
     assert "01_compartments.ipynb" in faster and "01_compartments.ipynb" not in focus
+    assert "03_attachments.ipynb" not in text and "1 pre-test question was not answered" in text  # unanswered: ignored
+    assert "its pre-test question correctly" in faster
+    two = n.recommend_lessons(tables, {"qa": True, "qb": True}, lessons)
+    assert "their pre-test questions correctly" in two
     none = n.recommend_lessons(tables, {}, lessons)
     assert "not checked any" in none
     # a lesson with one right and one wrong answer still needs focus
@@ -143,7 +147,7 @@ def test_fact_table_filters_by_joint_and_layer(tables):
     knee = n.muscle_facts(tables, joint="knee")
     assert "soleus" not in set(knee["muscle_id"]) and "plantaris" in set(knee["muscle_id"])
     inter = n.muscle_facts(tables, layer="intermediate")
-    assert set(inter["muscle_id"]) == {"soleus", "plantaris"}
+    assert set(inter["muscle_id"]) == {"plantaris"}  # between gastrocnemius (superficial) and soleus (deep)
     html = n.styled_muscle_facts(tables, knee).to_html()
     assert "Gray 1918" in html and "Crosses" in html
 

@@ -239,6 +239,7 @@ def test_single_widget_wrong_twice_then_reveal_and_records(tables, progress_file
     assert "Soleus has one belly" in card.feedback.value
     assert card.tries == 1 and "1 of 2" in card.tries_label.value
     assert not card.check_button.disabled
+    assert score.text() == "Score this session: no questions finished yet."  # a try is left: not counted
     card.control.value = "c"
     card.check_button.click()
     assert "The answer: Gastrocnemius" in card.feedback.value

@@ -115,10 +115,19 @@ def label_position(points: pd.DataFrame) -> tuple[float, float] | None:
 
 
 def _anchor(points: pd.DataFrame) -> tuple[float, float]:
-    """Return the point a label's leader line points at: the middle point of a line, else the centroid."""
+    """Return the point a label's leader line points at.
+
+    For a line: the point of the line nearest its label (so leaders stay short), or its middle
+    point when the drawing gives no label; for anything else, the centroid.
+    """
     if points.iloc[0]["kind"] == "line":
-        mid = points.iloc[len(points) // 2]
-        return float(mid["x"]), float(mid["y"])
+        lp = label_position(points)
+        if lp is None:
+            mid = points.iloc[len(points) // 2]
+            return float(mid["x"]), float(mid["y"])
+        xs, ys = _densify(list(points["x"]), list(points["y"]), step=0.1)
+        i = int(np.argmin([(x - lp[0]) ** 2 + (y - lp[1]) ** 2 for x, y in zip(xs, ys)]))
+        return float(xs[i]), float(ys[i])
     return centroid(points)
 
 
@@ -316,7 +325,7 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
         if lp:
             inside = point_in_polygon(lp[0], lp[1], xs, ys)
             _label(fig, short_compartment_name(tables, cid), lp, None if inside else _anchor(pts),
-                   bold=cid == highlight)
+                   size=13, bold=cid == highlight)
     for bid in ("tibia", "fibula"):
         pts = shape(tables, CROSS_SECTION, bid, "bones")
         xs, ys = coords(pts, closed=True)
@@ -325,7 +334,7 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
                                  line={"color": OKABE_ITO["black"], "width": 1.5}, name=name,
                                  legendgroup="bones", legendgrouptitle={"text": "Bones"},
                                  hoveron="fills", hoverinfo="text", text=f"<b>{name}</b> (bone)"))
-        _label(fig, name, label_position(pts), _anchor(pts))
+        _label(fig, name, label_position(pts), _anchor(pts), size=12)
     for bid in tables["boundaries"]["boundary_id"]:
         pts = shape(tables, CROSS_SECTION, bid, "boundaries")
         xs, ys = _densify(*coords(pts))
@@ -337,7 +346,7 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
             line={"color": OKABE_ITO["grey"] if inside else OKABE_ITO["black"],
                   "width": 1.5 if inside else 3, "dash": BOUNDARY_DASH.get(bid, "solid")},
             hoverinfo="text", text=f"<b>{name}</b><br>{note}"))
-        _label(fig, name.replace(" of the leg", ""), label_position(pts), _anchor(pts), size=10)
+        _label(fig, name.replace(" of the leg", ""), label_position(pts), _anchor(pts), size=12)
     df = shapes(tables, CROSS_SECTION)
     for vid in df.loc[df["structure_table"] == "glossary", "structure_id"].drop_duplicates():
         pts = shape(tables, CROSS_SECTION, vid, "glossary")
@@ -352,33 +361,61 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
                     "line": {"color": "white", "width": 1}},
             hoverinfo="text", text=f"<b>{name}</b> ({kind})<br>in the "
                                    f"{structure_name(tables, 'compartments', where).lower()}"))
-        _label(fig, name, label_position(pts), _anchor(pts), size=9)
+        lp = label_position(pts)
+        at = (float(pts.iloc[0]["x"]), float(pts.iloc[0]["y"]))
+        # a label close to its marker needs no leader line
+        near = lp is not None and np.hypot(lp[0] - at[0], lp[1] - at[1]) < 0.8
+        _label(fig, name, lp, None if near else _anchor(pts), size=12)
     title = f"Cross-section of the mid-leg: {scheme}-compartment description"
     if highlight:
         title += f"; {short_compartment_name(tables, highlight).lower()} highlighted"
     sources = list(table_sources(df))
     for cid in comps:
         sources += structure_sources(tables, "compartments", cid)
-    return _layout(fig, title, describe_cross_section(tables, scheme, highlight), sources, height=600)
+    return _layout(fig, title, describe_cross_section(tables, scheme, highlight), sources, height=720)
 
 
 # ---------------------------------------------------------------- layers (lesson 02)
 
-LAYER_ORDER = ("superficial", "intermediate", "deep")
+# Stops of the superficial-to-deep slider: (compartment, layer within it; None = the whole compartment).
+# muscles.csv records each muscle's layer within its own compartment.
+LAYER_STOPS = {"superficial": ("superficial_posterior", "superficial"),
+               "intermediate": ("superficial_posterior", "intermediate"),
+               "deep": ("superficial_posterior", "deep"),
+               "deep posterior compartment": ("deep_posterior", None)}
+LAYER_ORDER = tuple(LAYER_STOPS)
+TENDON_SIZE = {True: 18, False: 13}
 
 
-def layer_muscles(tables: Tables, layer: str, compartment_ids: Iterable[str] = ("superficial_posterior",
-                                                                                "deep_posterior")) -> pd.DataFrame:
-    """Return the posterior muscles recorded at ``layer`` (superficial, intermediate or deep)."""
+def layer_muscles(tables: Tables, layer: str) -> pd.DataFrame:
+    """Return the posterior muscles at one stop of LAYER_ORDER (heads included); raises ValueError."""
+    if layer not in LAYER_STOPS:
+        raise ValueError(f"layer must be one of {LAYER_ORDER}, not {layer!r}")
+    compartment, depth = LAYER_STOPS[layer]
     mus = tables["muscles"]
-    return mus[(mus["layer"] == layer) & mus["compartment_id"].isin(tuple(compartment_ids))]
+    keep = mus["compartment_id"] == compartment
+    if depth is not None:
+        keep &= mus["layer"] == depth
+    return mus[keep]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _at_mid_leg(joints) -> bool:
+    """A deep posterior muscle reaches a mid-leg slice only if it runs down to the ankle."""
+    return "ankle" in (joints or ())
 
 
 def drawn_muscles(tables: Tables) -> tuple[str, ...]:
-    """Return the muscles drawn in the cross-section, from superficial to deep (muscles.csv layer order)."""
+    """Return the muscles drawn in the cross-section, from superficial to deep (slider order)."""
     drawn = set(shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"])
-    mus = tables["muscles"]
-    return tuple(m for lay in LAYER_ORDER for m, l in zip(mus["muscle_id"], mus["layer"]) if l == lay and m in drawn)
+    return tuple(m for lay in LAYER_ORDER for m in layer_muscles(tables, lay)["muscle_id"] if m in drawn)
+
+
+def _stop_of(tables: Tables, muscle_id: str) -> str:
+    return next(lay for lay in LAYER_ORDER if muscle_id in set(layer_muscles(tables, lay)["muscle_id"]))
 
 
 def describe_layers(tables: Tables, layer: str) -> str:
@@ -388,29 +425,34 @@ def describe_layers(tables: Tables, layer: str) -> str:
     parents = set(tables["muscles"].set_index("muscle_id").loc[list(drawn), "parent_id"].dropna())
     names = dict(zip(tables["muscles"]["muscle_id"], tables["muscles"]["name"]))
     shown = [names[m] for m in mus["muscle_id"] if m in drawn]
-    others = [names[m] for m in mus["muscle_id"] if m not in drawn and m not in parents]
+    others = mus[~mus["muscle_id"].isin(drawn) & ~mus["muscle_id"].isin(parents)]
+    here = [n for n, j in zip(others["name"], others["joints_crossed"]) if _at_mid_leg(j)]
+    higher = [n for n, j in zip(others["name"], others["joints_crossed"]) if not _at_mid_leg(j)]
     text = (f"Cross-section through the middle of the right leg (anterior at the top, medial on the left) with "
-            f"the muscles of the back of the leg. Layer highlighted: {layer}. ")
+            f"the muscles of the back of the leg. Layer highlighted: {layer}. "
+            f"A layer means {_lower_first(row(tables, 'glossary', 'muscle_layer')['definition'])} ")
     if shown:
         text += "Drawn and labelled in this layer: " + "; ".join(shown) + ". "
-    if others:
-        text += ("In this layer, inside the deep posterior compartment (shaded; these muscles are not drawn "
-                 "one by one): " + ", ".join(others) + ". ")
-    layers = dict(zip(tables["muscles"]["muscle_id"], tables["muscles"]["layer"]))
+    if here:
+        text += ("In the deep posterior compartment (shaded; these muscles are not drawn one by one): "
+                 + ", ".join(here) + ". ")
+    if higher:
+        text += (", ".join(higher) + " crosses only the knee, so it lies higher up, behind the knee, "
+                 "and this mid-leg slice does not cut it. ")
     return text + "From the skin inwards, the drawn calf muscles and their layers: " + "; ".join(
-        f"{names[m]} ({layers[m]})" for m in drawn) + "."
+        f"{names[m]} ({_stop_of(tables, m)})" for m in drawn) + "."
 
 
 def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
     """Return the cross-section with the posterior muscles of ``layer`` highlighted; raises ValueError."""
-    if layer not in LAYER_ORDER:
-        raise ValueError(f"layer must be one of {LAYER_ORDER}, not {layer!r}")
+    lit_ids = set(layer_muscles(tables, layer)["muscle_id"])  # raises ValueError for an unknown layer
+    deep_stop = LAYER_STOPS[layer][1] is None
     fig = go.Figure()
     mus = tables["muscles"]
     for cid in scheme_compartments(tables, "four"):
         pts = shape(tables, CROSS_SECTION, cid, "compartments")
         xs, ys = coords(pts, closed=True)
-        lit = layer == "deep" and cid == "deep_posterior"
+        lit = deep_stop and cid == LAYER_STOPS[layer][0]
         name = structure_name(tables, "compartments", cid)
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines", fill="toself", name=name, legendgroup="compartments",
@@ -420,8 +462,9 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
             line={"color": OKABE_ITO["black"], "width": 3 if lit else 0.5},
             hoveron="fills", hoverinfo="text", text=f"<b>{name}</b>"))
         if lit:
-            deep = ", ".join(layer_muscles(tables, "deep")["name"])
-            _label(fig, "Deep muscles:<br>" + deep.replace(", ", ",<br>"), label_position(pts), size=10)
+            deep = layer_muscles(tables, layer)
+            here = [n for n, j in zip(deep["name"], deep["joints_crossed"]) if _at_mid_leg(j)]
+            _label(fig, "Deep muscles at this level:<br>" + ",<br>".join(here), label_position(pts), size=11)
     for bid in ("tibia", "fibula"):
         pts = shape(tables, CROSS_SECTION, bid, "bones")
         xs, ys = coords(pts, closed=True)
@@ -436,19 +479,23 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=septum, hoverinfo="text", text=septum,
                              line={"color": OKABE_ITO["black"], "width": 2.5, "dash": "dashdot"}))
     drawn = shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"].drop_duplicates()
+    # areas first, then the thin tendons on top so they stay visible
+    drawn = sorted(drawn, key=lambda m: shape(tables, CROSS_SECTION, m, "muscles").iloc[0]["kind"] == "point")
     for mid in drawn:
         r = row(tables, "muscles", mid)
         pts = shape(tables, CROSS_SECTION, mid, "muscles")
         st = muscle_style(mid)
-        lit = r["layer"] == layer
-        hover = f"<b>{r['name']}</b><br>layer: {r['layer']}"
+        lit = mid in lit_ids
+        stop = _stop_of(tables, mid)
+        hover = f"<b>{r['name']}</b><br>layer: {stop}"
         if pts.iloc[0]["kind"] == "point":
             fig.add_trace(go.Scatter(
                 x=list(pts["x"]), y=list(pts["y"]), mode="markers", name=f"{r['name']} (tendon)",
                 legendgroup="muscles", legendgrouptitle={"text": "Calf muscles"},
-                marker={"symbol": st["symbol"], "size": 14 if lit else 9, "color": st["color"] if lit else "white",
-                        "line": {"color": OKABE_ITO["black"], "width": 1.5}},
-                hoverinfo="text", text=hover + "<br>(its thin tendon at this level)"))
+                marker={"symbol": st["symbol"], "size": TENDON_SIZE[lit], "color": st["color"] if lit else "white",
+                        "line": {"color": OKABE_ITO["black"], "width": 2}},
+                hoverinfo="text", text=hover + "<br>(its thin tendon at this level, between gastrocnemius and soleus)"
+                if stop == "intermediate" else hover + "<br>(its thin tendon at this level)"))
         else:
             xs, ys = coords(pts, closed=True)
             fig.add_trace(go.Scatter(
@@ -460,12 +507,13 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
                 hoveron="fills", hoverinfo="text", text=hover))
         lp = label_position(pts)
         if lp:
-            _label(fig, str(r["name"]), lp, _anchor(pts) if pts.iloc[0]["kind"] == "point" else None,
-                   size=11, bold=lit)
+            _label(fig, str(r["name"]) + (" (tendon)" if pts.iloc[0]["kind"] == "point" else ""), lp,
+                   _anchor(pts) if pts.iloc[0]["kind"] == "point" else None, size=12, bold=lit)
     sources = list(table_sources(shapes(tables, CROSS_SECTION))) + list(table_sources(
-        mus[mus["muscle_id"].isin(set(drawn)) | (mus["layer"] == layer)]))
-    return _layout(fig, f"Layers of the back of the leg: {layer} layer highlighted",
-                   describe_layers(tables, layer), sources, height=600)
+        mus[mus["muscle_id"].isin(set(drawn)) | mus["muscle_id"].isin(lit_ids)]))
+    sources += list(row(tables, "glossary", "muscle_layer")["source_ids"])
+    return _layout(fig, f"Layers of the back of the leg: {layer} highlighted",
+                   describe_layers(tables, layer), sources, height=640)
 
 
 # ---------------------------------------------------------------- bones and attachments (lesson 03)
@@ -491,20 +539,33 @@ def describe_bones(tables: Tables, muscle_id: str | None = None, marker: str | N
             f"{o['up']} is at the top, {o['left']} on the left and {o['right']} on the right. Bones: "
             + ", ".join(structure_name(tables, "bones", b) for b in bones) + ".")
     if marker is not None:
-        return text + " One landmark is marked with a large question mark; the other landmarks are not named."
-    lms = shapes(tables, BONES_VIEW).query("structure_table == 'landmarks'")["structure_id"].drop_duplicates()
-    text += " Landmarks named: " + "; ".join(
-        f"{structure_name(tables, 'landmarks', lm)} ({_on(tables, lm)})" for lm in lms) + "."
-    if muscle_id is not None:
+        return text + (" One landmark is marked with a star and a large question mark; the other landmarks "
+                       "are not named.")
+    if muscle_id is None:
+        lms = shapes(tables, BONES_VIEW).query("structure_table == 'landmarks'")["structure_id"].drop_duplicates()
+        text += " Landmarks named: " + "; ".join(
+            f"{structure_name(tables, 'landmarks', lm)} ({_on(tables, lm)})" for lm in lms) + "."
+    else:
+        text += " The landmarks are named in the drawing."
         name = structure_name(tables, "muscles", muscle_id)
         att = attachments_of(tables, muscle_id)
         for end in ("proximal", "distal"):
             rows = att[att["end"] == end]
             text += (f" {name}, {end} attachment{'s' if len(rows) > 1 else ''} highlighted: "
                      + "; ".join(f"{structure_name(tables, 'landmarks', lm)}" for lm in rows["landmark_id"]) + ".")
-        text += (f" A {muscle_style(muscle_id)['dash']} line shows its line of pull from its proximal attachments "
-                 f"down into the {structure_name(tables, 'landmarks', 'calcaneal_tendon')} and the calcaneus.")
+        text += (f" A {DASH_WORDS.get(muscle_style(muscle_id)['dash'], muscle_style(muscle_id)['dash'])} line "
+                 f"shows its line of pull from its proximal to its distal attachment. {_distal_route(tables, muscle_id)}")
     return text
+
+
+DASH_WORDS = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dash-dot",
+              "longdash": "long-dashed", "longdashdot": "long-dash-dot"}
+
+
+def _distal_route(tables: Tables, muscle_id: str) -> str:
+    """Return how the muscle reaches its distal attachment, from attachments.csv."""
+    att = attachments_of(tables, muscle_id)
+    return " ".join(str(d) for d in att.loc[att["end"] == "distal", "description"])
 
 
 def _on(tables: Tables, landmark_id: str) -> str:
@@ -543,9 +604,11 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
         pts = shape(tables, BONES_VIEW, bid, "bones")
         xs, ys = coords(pts, closed=True)
         name = structure_name(tables, "bones", bid)
+        # in a label question the bones carry no hover text, which would give the answer away
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL, name=name,
                                  line={"color": OKABE_ITO["black"], "width": 1.5}, showlegend=False,
-                                 hoveron="fills", hoverinfo="text", text=f"<b>{name}</b> (bone)"))
+                                 hoveron="fills", hoverinfo="skip" if marker is not None else "text",
+                                 text=None if marker is not None else f"<b>{name}</b> (bone)"))
         if marker is None:
             _label(fig, name, label_position(pts), size=12, bold=True)
     for lm in df[df["structure_table"] == "landmarks"]["structure_id"].drop_duplicates():
@@ -608,7 +671,7 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
             line={"color": st["color"], "width": 4, "dash": st["dash"]},
             marker={"symbol": st["symbol"], "size": [12] + [0] * (len(xs) - 2) + [12],
                     "color": st["color"], "line": {"color": OKABE_ITO["black"], "width": 1}},
-            hoverinfo="text", text=f"<b>{name}</b>: line of pull into the calcaneal tendon"))
+            hoverinfo="text", text=f"<b>{name}</b>: line of pull<br>{_distal_route(tables, muscle_id)}"))
         sources += list(table_sources(pull))
         title = f"Back of the right leg bones: {name.lower()} attachments and line of pull"
     elif marker is not None:
@@ -647,8 +710,8 @@ DIRECTION_TERMS = ("proximal", "distal", "medial", "lateral", "anterior", "poste
 def direction_arrows(tables: Tables) -> list[dict]:
     """Return the arrows of the directional-terms figure: term, panel, start and end point.
 
-    Up/down/left/right arrows follow ORIENTATION; superficial and deep arrows run between the
-    centre of the cross-section and its crural fascia.
+    Up/down/left/right arrows follow ORIENTATION. Superficial and deep share one line, from the
+    deep posterior compartment out to the skin at the back of the leg: superficial points out, deep in.
     """
     out = []
     for panel, figure in (("bones", BONES_VIEW), ("section", CROSS_SECTION)):
@@ -660,15 +723,14 @@ def direction_arrows(tables: Tables) -> list[dict]:
         for side, term in ORIENTATION[figure].items():
             dx, dy = vec[side]
             out.append({"term": term, "panel": panel, "x0": cx, "y0": cy, "x1": cx + dx, "y1": cy + dy})
-    # superficial and deep run on the diagonals, between the deep posterior compartment and the fascia
+    # superficial and deep: one line between the deep posterior compartment and the skin (back-medial edge)
     fas = shape(tables, CROSS_SECTION, "crural_fascia", "boundaries")
     deep_x, deep_y = centroid(shape(tables, CROSS_SECTION, "deep_posterior", "compartments"))
-    out_pt = fas.loc[(fas["x"] + fas["y"]).idxmin()]   # the back-medial edge
-    in_pt = fas.loc[(fas["x"] - fas["y"]).idxmax()]    # the back-lateral edge
-    out.append({"term": "superficial", "panel": "section", "x0": deep_x - 0.9, "y0": deep_y - 0.7,
-                "x1": float(out_pt["x"]), "y1": float(out_pt["y"])})
-    out.append({"term": "deep", "panel": "section", "x0": float(in_pt["x"]), "y0": float(in_pt["y"]),
-                "x1": deep_x + 1.4, "y1": deep_y - 0.5})
+    skin = fas.loc[(fas["x"] + fas["y"]).idxmin()]
+    sx, sy = float(skin["x"]), float(skin["y"])
+    ix, iy = deep_x + 0.2 * (sx - deep_x), deep_y + 0.2 * (sy - deep_y)  # keep clear of the centre arrows
+    out.append({"term": "superficial", "panel": "section", "x0": ix, "y0": iy, "x1": sx, "y1": sy})
+    out.append({"term": "deep", "panel": "section", "x0": sx, "y0": sy, "x1": ix, "y1": iy})
     return out
 
 
@@ -678,8 +740,9 @@ def describe_directions(tables: Tables, term: str | None = None) -> str:
     text = (f"Two drawings side by side. Left: the bones of the right leg seen from behind, with arrows up "
             f"({a['up']}), down ({a['down']}), left ({a['left']}) and right ({a['right']}). Right: a cross-section "
             f"of the leg seen from above, with arrows up ({b['up']}), down ({b['down']}), left ({b['left']}) and "
-            f"right ({b['right']}), plus a diagonal arrow from the deep middle out to the skin (superficial) and one "
-            f"from the skin inwards (deep).")
+            f"right ({b['right']}), plus one double-headed diagonal arrow between the deep middle of the leg and the "
+            f"skin at the back: its outer end is superficial, its inner end deep. The leg bones are labelled in both "
+            f"drawings.")
     if term is not None:
         d = row(tables, "glossary", term)
         text += f" Highlighted: {term}, {d['definition']}"
@@ -707,7 +770,22 @@ def directions_figure(tables: Tables, term: str | None = None) -> go.Figure:
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
                                      line={"color": OKABE_ITO["black"], "width": 1.2}, hoverinfo="text",
                                      text=structure_name(tables, "bones", bid), showlegend=False), row=1, col=col)
-    sources = []
+            axis = "" if col == 1 else "2"
+            name = structure_name(tables, "bones", bid)
+            if bid == "calcaneus":
+                name += f" ({str(row(tables, 'glossary', 'calcaneus_term')['definition']).rstrip('.').lower()})"
+            _bx, by = centroid(pts)
+            gap = 0.6 if col == 1 else 0.2
+            left = bid == "tibia"  # the medial bone is labelled on its medial (left) side
+            fig.add_annotation(x=float(pts["x"].min()) - gap if left else float(pts["x"].max()) + gap, y=by,
+                               xref=f"x{axis}", yref=f"y{axis}", text=name, showarrow=False,
+                               xanchor="right" if left else "left", font={"size": 12, "color": OKABE_ITO["black"]},
+                               bgcolor="rgba(255,255,255,0.7)")
+    fas = shape(tables, CROSS_SECTION, "crural_fascia", "boundaries")
+    low = fas.loc[fas["y"].idxmin()]
+    fig.add_annotation(x=float(low["x"]), y=float(low["y"]), xref="x2", yref="y2", text="skin (outer surface)",
+                       showarrow=False, yshift=-14, font={"size": 12, "color": OKABE_ITO["black"]})
+    sources = list(row(tables, "glossary", "calcaneus_term")["source_ids"])
     for arrow in direction_arrows(tables):
         lit = term is None or arrow["term"] == term
         axis = "" if arrow["panel"] == "bones" else "2"
@@ -723,7 +801,11 @@ def directions_figure(tables: Tables, term: str | None = None) -> go.Figure:
                            yshift=12 if arrow["y1"] >= arrow["y0"] else -12)
     for t in DIRECTION_TERMS:
         sources += list(row(tables, "glossary", t)["source_ids"])
-    sources += list(table_sources(tables["figure_shapes"]))
+    # only the shapes this figure draws (the bones, the outline of the leg and the deep posterior centre)
+    for figure, ids in ((BONES_VIEW, ("femur", "tibia", "fibula", "talus", "calcaneus")),
+                        (CROSS_SECTION, ("tibia", "fibula", "crural_fascia", "deep_posterior"))):
+        for sid in ids:
+            sources += list(table_sources(shape(tables, figure, sid)))
     title = "Directional terms" + (f": {term}" if term else "")
     _layout(fig, title, describe_directions(tables, term), sources, height=620, equal=False)
     fig.update_layout(showlegend=False)
@@ -768,7 +850,7 @@ def simulate_class(n_students: int, absence_percent: float, seed: int = 1) -> di
 def describe_plantaris(tables: Tables, result: Mapping) -> str:
     """Return a text description of the plantaris simulation figure."""
     n, p = result["n_students"], result["absence_percent"]
-    text = (f"Class of {n} students, one leg each, absence rate set to {p:g}% (random seed {result['seed']}). "
+    text = (f"Class of {n} students, one leg each, absence rate set to {p:g}% (class number {result['seed']}). "
             f"Simulated: {result['absent']} without plantaris; expected on average: {result['expected']:.1f}. "
             f"What each study's figure would predict for {n} students: ")
     parts = []

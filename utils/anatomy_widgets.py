@@ -16,6 +16,7 @@ from IPython.display import Markdown, display
 
 from utils import anatomy_figures as af
 from utils import narrative
+from utils.display import show_figure
 
 Tables = Mapping[str, pd.DataFrame]
 PROBE = "course-probe"
@@ -40,7 +41,7 @@ def _render(output: widgets.Output, draw: Callable[[], None]) -> None:
 
 
 def _show_figure(fig) -> None:
-    display(fig)
+    show_figure(fig, fig.layout.meta["description"])
     display(Markdown(f"**Figure description.** {fig.layout.meta['description']}"))
 
 
@@ -62,14 +63,21 @@ def directions_explorer(tables: Tables, probe: bool = True) -> widgets.VBox:
     return _box([choose], out, choose, probe, sources)
 
 
-def pretest(tables: Tables, question_ids: Iterable[str], probe: bool = False) -> widgets.VBox:
-    """Return a short quiz plus a button that turns the answers into advice on which lessons to focus on."""
+def pretest(tables: Tables, question_ids: Iterable[str] | Mapping[str, str], probe: bool = False) -> widgets.VBox:
+    """Return a short quiz plus a button that turns the answers into advice on which lessons to focus on.
+
+    ``question_ids`` is either {question id: lesson that teaches its topic} or a list of ids (each
+    question's own lesson is then used). Raises KeyError for an id not in the question bank.
+    """
     from utils import quizzes
-    ids = list(question_ids)
+    bank = quizzes.question_bank(tables)
+    if isinstance(question_ids, Mapping):
+        ids, lessons = list(question_ids), dict(question_ids)
+    else:
+        ids = list(question_ids)
+        lessons = {qid: bank[qid].lesson_id for qid in ids if qid in bank}
     score = quizzes.SessionScore()
     box = quizzes.quiz(ids, tables=tables, score=score)
-    bank = quizzes.question_bank(tables)
-    lessons = {qid: bank[qid].lesson_id for qid in ids}
     button = widgets.Button(description="What should I focus on?", button_style="info",
                             layout={"width": "auto"})
     out = widgets.Output()
@@ -94,7 +102,7 @@ def compartment_facts_md(tables: Tables, compartment_id: str) -> str:
     """Return a compartment's muscles, nerve, artery and note as a Markdown table with citations."""
     det = af.compartment_details(tables, compartment_id)
     lines = [f"**{af.structure_name(tables, 'compartments', compartment_id)}**", "",
-             "| | | Sources |", "| --- | --- | --- |"]
+             "| What | In this compartment | Sources |", "| --- | --- | --- |"]
     lines += [f"| {w} | {f} | {s} |" for w, f, s in zip(det["what"], det["fact"], det["sources"])]
     return "\n".join(lines)
 
@@ -136,7 +144,8 @@ def compartment_explorer(tables: Tables, probe: bool = True) -> widgets.VBox:
 def layers_explorer(tables: Tables, probe: bool = False) -> widgets.VBox:
     """Return a superficial-to-deep slider over the cross-section's muscle layers."""
     slider = widgets.SelectionSlider(options=list(af.LAYER_ORDER), value=af.LAYER_ORDER[0],
-                                     description="Layer:", continuous_update=False)
+                                     description="Layer:", continuous_update=False,
+                                     style={"description_width": "initial"}, layout={"width": "620px"})
     out = widgets.Output()
     slider.observe(lambda _c: _render(out, lambda: _show_figure(af.layers_figure(tables, slider.value))),
                    names="value")
@@ -151,7 +160,9 @@ def fact_table_explorer(tables: Tables, probe: bool = False) -> widgets.VBox:
     joints = sorted({j for js in facts["joints_crossed"] for j in js})
     joint = widgets.Dropdown(options=[("any joint", ANY)] + [(j.replace("_", " "), j) for j in joints],
                              value=ANY, description="Crosses:")
-    layer = widgets.Dropdown(options=[("any layer", ANY)] + [(x, x) for x in sorted(set(facts["layer"]))],
+    depth = ("superficial", "intermediate", "deep")
+    layers = sorted(set(facts["layer"]), key=lambda x: depth.index(x) if x in depth else len(depth))
+    layer = widgets.Dropdown(options=[("any layer", ANY)] + [(x, x) for x in layers],
                              value=ANY, description="Layer:")
     out = widgets.Output()
 
@@ -178,8 +189,8 @@ def plantaris_simulator(tables: Tables, probe: bool = True) -> widgets.VBox:
                                style={"description_width": "initial"})
     size = widgets.IntSlider(value=30, min=5, max=300, step=5, description="Students:",
                              continuous_update=False, style={"description_width": "initial"})
-    seed = widgets.BoundedIntText(value=1, min=0, max=10**6, description="Random seed:",
-                                  style={"description_width": "initial"}, layout={"width": "220px"})
+    seed = widgets.BoundedIntText(value=1, min=0, max=10**6, description="Class number (same number = same class):",
+                                  style={"description_width": "initial"}, layout={"width": "auto"})
     out = widgets.Output()
 
     def draw():

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from utils.display import show_figure
 from utils.narrative import cite, row, unique_ids
 from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE, muscle_style
 
@@ -174,10 +175,9 @@ def thompson_figure(tendon_intact: bool, squeezed: bool, source_ids: Iterable[st
 # ---------------------------------------------------------------- widgets
 
 def _show(output: widgets.Output, fig: go.Figure) -> None:
-    from IPython.display import display
     with output:
         output.clear_output(wait=True)
-        display(fig)
+        show_figure(fig, (fig.layout.meta or {}).get("description", ""))
 
 
 class ThompsonTest(widgets.VBox):

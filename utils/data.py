@@ -332,6 +332,13 @@ def _check_foreign_keys(tables: dict[str, _Table]) -> None:
                             value=item, expected=f"an existing {fk.reference_fields} in {target_file}")
 
 
+class _Lines(tuple):
+    """Editor line numbers of a table's rows; immutable, so pandas' deep copies of ``attrs`` share it."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 def _frame(table: _Table) -> pd.DataFrame:
     data = {}
     for f in table.resource.fields:
@@ -342,7 +349,7 @@ def _frame(table: _Table) -> pd.DataFrame:
             data[f.name] = pd.Series(values, dtype=_DTYPES[f.type])
     df = pd.DataFrame(data)
     df.attrs["file"] = Path(table.resource.path).name
-    df.attrs["lines"] = tuple(table.lines)
+    df.attrs["lines"] = _Lines(table.lines)
     return df
 
 

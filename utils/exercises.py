@@ -32,6 +32,9 @@ class Exercise:
     answer: Callable[[Tables], pd.DataFrame]
     hint: str
     solution: str
+    note: str = ""
+    filter_column: str | None = None
+    merge_heads: bool = False
 
 
 def _muscles_crossing_knee_and_ankle(t: Tables) -> pd.DataFrame:
@@ -48,19 +51,29 @@ EXERCISES = {e.exercise_id: e for e in (
     Exercise("e01_deep_posterior", "01", "List the muscles (muscle_id) of the deep posterior compartment.",
              "muscles", "muscles", "muscle_id", "name",
              lambda t: t["muscles"][t["muscles"]["compartment_id"] == "deep_posterior"],
-             "Compare the compartment_id column with \"deep_posterior\" and keep the matching rows.",
-             'muscles[muscles["compartment_id"] == "deep_posterior"]["muscle_id"]'),
+             "Compare the compartment_id column with the value that stands for the deep posterior compartment "
+             "(`muscles[\"compartment_id\"].unique()` lists the values) and keep the matching rows.",
+             'muscles[muscles["compartment_id"] == "deep_posterior"]["muscle_id"]',
+             note="The values in a column are spelled exactly as the table stores them: "
+                  "`muscles[\"compartment_id\"].unique()` lists them.",
+             filter_column="compartment_id"),
     Exercise("e02_knee_and_ankle", "02", "List the muscles (muscle_id) that cross both the knee and the ankle.",
              "muscles", "muscles", "muscle_id", "name", _muscles_crossing_knee_and_ankle,
-             "joints_crossed holds a tuple such as ('knee', 'ankle') in each row: use .map() with a function "
-             "that tests whether both words are in it.",
+             "joints_crossed holds a tuple such as ('knee', 'ankle') in each row. "
+             "`muscles[\"joints_crossed\"].map(lambda joints: \"knee\" in joints)` gives True for the rows "
+             "whose tuple holds \"knee\"; add `and \"ankle\" in joints` inside it, use the result to select "
+             "rows, then take the muscle_id column.",
              'muscles[muscles["joints_crossed"].map(lambda joints: "knee" in joints and "ankle" in joints)]'
-             '["muscle_id"]'),
+             '["muscle_id"]',
+             note="A muscle with heads counts once: give the muscle or its heads, either is right.",
+             merge_heads=True),
     Exercise("e03_femur_attachments", "03", "List the muscles (muscle_id) that attach to the femur.",
              "attachments", "muscles", "muscle_id", "name",
              lambda t: t["attachments"][t["attachments"]["bone_id"] == "femur"],
              "Keep the rows of attachments whose bone_id is \"femur\", then take the distinct muscle_id values.",
-             'attachments[attachments["bone_id"] == "femur"]["muscle_id"].unique()'),
+             'attachments[attachments["bone_id"] == "femur"]["muscle_id"].unique()',
+             note="A muscle with heads counts once: give the muscle or its heads, either is right.",
+             filter_column="bone_id", merge_heads=True),
 )}
 
 
@@ -86,11 +99,23 @@ def exercise(exercise_id: str) -> Exercise:
     return EXERCISES[exercise_id]
 
 
+def _parents(ex: Exercise, tables: Tables) -> dict[str, str]:
+    """Return {head id: muscle id} when the exercise counts a muscle's heads as the muscle, else {}."""
+    if not ex.merge_heads:
+        return {}
+    mus = tables["muscles"]
+    return {str(m): str(p) for m, p in zip(mus["muscle_id"], mus["parent_id"]) if isinstance(p, str) and p}
+
+
 def expected_items(exercise_id: str, tables: Tables) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Return the right set of ids for the exercise and the sources of the rows behind it."""
+    """Return the right set of ids for the exercise and the sources of the rows behind it.
+
+    For an exercise that counts heads as their muscle, each head's id is replaced by its muscle's.
+    """
     ex = exercise(exercise_id)
     rows = ex.answer(tables)
-    return frozenset(str(v) for v in rows[ex.item_column].dropna()), table_sources(rows)
+    parents = _parents(ex, tables)
+    return frozenset(parents.get(str(v), str(v)) for v in rows[ex.item_column].dropna()), table_sources(rows)
 
 
 def _names(ex: Exercise, tables: Tables) -> dict[str, str]:
@@ -140,7 +165,15 @@ def check(exercise_id: str, answer, tables: Tables | None = None) -> CheckResult
     items, problem = _as_items(answer, ex)
     if problem:
         return CheckResult(exercise_id, False, f"**Not checked yet.** {problem}")
+    if not items:
+        msg = "**Not yet.** Your query returned no rows."
+        if ex.filter_column:
+            values = pd.unique(tables[ex.table][ex.filter_column].dropna())
+            msg += (f" The value you compared with may not be in the column: the values of "
+                    f"`{ex.filter_column}` are " + ", ".join(f'"{v}"' for v in values) + ".")
+        return CheckResult(exercise_id, False, f"{msg} Hint: {ex.hint}", tuple(sorted(right)), (), sources)
     names = _names(ex, tables)
+    parents = _parents(ex, tables)
     by_text = {k.casefold(): k for k in names} | {v.casefold(): k for k, v in names.items()}
     given, unknown = set(), []
     for item in items:
@@ -148,7 +181,7 @@ def check(exercise_id: str, answer, tables: Tables | None = None) -> CheckResult
             unknown.append(repr(item))
             continue
         key = by_text.get(item.strip().casefold())
-        (given.add(key) if key else unknown.append(repr(item)))
+        (given.add(parents.get(key, key)) if key else unknown.append(repr(item)))
     missing = tuple(sorted(right - given))
     extra = tuple(sorted(given - right))
 

@@ -29,7 +29,6 @@ TIGHT_CHOICES = ("gastrocnemius", "soleus", "neither")
 KNEE_STRAIGHT_DEG = 0.0
 KNEE_BENT_DEG = 90.0
 MOMENT_ARM_CATEGORIES = ("ankle: plantarflexion", "knee: flexion")
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
 # ---------------------------------------------------------------- shared helpers

@@ -7,14 +7,13 @@ text description of it, and redraws both when a control changes.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Mapping
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
-from IPython.display import display
 
 from utils import movement_figures as mf
+from utils.display import show_figure
 from utils.muscle_models import MuscleGeometry
 from utils.narrative import table_sources
 
@@ -30,17 +29,11 @@ def _tables(tables):
     return tables
 
 
-def figure_bundle(fig: go.Figure | dict, description: str = "") -> dict:
-    """Return the display bundle of a plain plotly figure (plotly JSON plus a text fallback)."""
-    fig_dict = json.loads(fig.to_json()) if isinstance(fig, go.Figure) else fig
-    return {mf.PLOTLY_MIME: fig_dict, "text/plain": description or "plotly figure"}
-
-
 def show_in(output: widgets.Output, fig: go.Figure | dict, description: str = "") -> None:
     """Replace what ``output`` shows with the figure."""
     with output:
         output.clear_output(wait=True)
-        display(figure_bundle(fig, description), raw=True)
+        show_figure(fig, description)
 
 
 def _description_html(text: str) -> str:

@@ -134,14 +134,14 @@ def lesson_point_ids(tables: Tables, lesson_id: str) -> tuple[str, ...]:
 
 
 def source_note_html(tables: Tables, discrepancy_id: str) -> str:
-    """Return a boxed "note on sources": what the commissioning article says and what references say."""
+    """Return a boxed "note on sources": what the introductory article says and what references say."""
     d = row(tables, "discrepancies", discrepancy_id)
     e = html.escape
     return (
         '<div class="course-source-note" role="note" style="border-left:6px solid #E69F00;'
         'padding:0.6em 1em;margin:0.8em 0;background:#FFF8E6">'
         f"<p><strong>Note on sources: {e(d['topic'])}</strong></p>"
-        f"<p><strong>The commissioning article says:</strong> {e(d['article_says'])}</p>"
+        f"<p><strong>The introductory article says:</strong> {e(d['article_says'])}</p>"
         f"<p><strong>Standard references say:</strong> {e(d['references_say'])}</p>"
         f"<p><em>Sources: {e(cite(tables, d['source_ids']))}</em></p></div>"
     )
@@ -194,18 +194,34 @@ def sources_md(tables: Tables, source_ids: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def quiz_help_md(max_tries: int) -> str:
+    """Return how the knowledge checks work, with the number of tries a question gives."""
+    tries = NUMBER_WORDS.get(max_tries, str(max_tries))
+    return (f"Questions have a **Check** button. You get {tries} {'try' if max_tries == 1 else 'tries'} at each "
+            "question; after a right answer, or when the tries are used up, you see the answer and an "
+            "explanation with its sources. The score under a quiz counts a question once it is finished.")
+
+
 def recommend_lessons(tables: Tables, results: Mapping[str, bool | None],
                       question_lessons: Mapping[str, str]) -> str:
     """Return Markdown advice from pre-test results.
 
     ``results`` maps question id to True (right), False (wrong) or None (not answered);
-    ``question_lessons`` maps question id to the lesson that teaches it. Lessons with a wrong
-    or missing answer are listed to focus on; lessons answered right can be taken faster.
+    ``question_lessons`` maps question id to the lesson that teaches its topic. Lessons with a
+    wrong answer are listed to focus on; lessons answered right can be taken faster; questions
+    not answered are left out of the advice (and counted).
     """
     focus: dict[str, None] = {}
     fine: dict[str, None] = {}
+    skipped = 0
     for qid, lesson in question_lessons.items():
-        if results.get(qid) is True:
+        result = results.get(qid)
+        if result is None:
+            skipped += 1
+        elif result:
             fine[lesson] = None
         else:
             focus[lesson] = None
@@ -214,21 +230,32 @@ def recommend_lessons(tables: Tables, results: Mapping[str, bool | None],
     focus_ids = sorted(focus, key=order.index)
     fine_ids = sorted(fine, key=order.index)
     lines = []
-    if not any(v is not None for v in results.values()):
+    if not focus_ids and not fine_ids:
         lines.append("You have not checked any pre-test answers yet: answer the questions above, "
                      "press **Check** on each, then ask again.")
     if focus_ids:
         lines.append("**Spend most time on:** " + ", ".join(lesson_link(tables, i) for i in focus_ids) + ".")
     if fine_ids:
+        one = len(fine_ids) == 1
         lines.append("**You can move faster through:** " + ", ".join(lesson_link(tables, i) for i in fine_ids)
-                     + " (you answered its question correctly, but still do its checks).")
+                     + (" (you answered its pre-test question correctly, but still do its checks)." if one else
+                        " (you answered their pre-test questions correctly, but still do their checks)."))
+    if skipped and (focus_ids or fine_ids):
+        lines.append(f"{skipped} pre-test question{'s were' if skipped > 1 else ' was'} not answered and "
+                     f"{'are' if skipped > 1 else 'is'} left out of this advice.")
     lines.append("Whatever the result, work through the lessons in order: each builds on the one before.")
     return "\n\n".join(lines)
 
 
 def boundaries_md(tables: Tables, boundary_ids: Iterable[str]) -> str:
     """Return a Markdown table of boundaries: standard name, other names, what each separates, sources."""
-    comp = dict(zip(tables["compartments"]["compartment_id"], tables["compartments"]["name"]))
+    comps = tables["compartments"]
+    comp = {}
+    for cid, name in zip(comps["compartment_id"], comps["name"]):
+        parts = list(comps.loc[comps["parent_id"] == cid, "name"])
+        # a compartment that the four-compartment description splits: name its parts too
+        comp[cid] = (f"{str(name).split(' (')[0]} (in the four-compartment description: "
+                     + " and ".join(str(p).split(" of the leg")[0].lower() for p in parts) + ")") if parts else name
     lines = ["| Standard name | Also called | Separates | Sources |", "| --- | --- | --- | --- |"]
     for bid in boundary_ids:
         b = row(tables, "boundaries", bid)
@@ -241,7 +268,7 @@ def boundaries_md(tables: Tables, boundary_ids: Iterable[str]) -> str:
 def studies_md(tables: Tables) -> str:
     """Return the plantaris studies as a Markdown table: study, sample, method, absence, note, source."""
     st = tables["plantaris_studies"]
-    lines = ["| Study | Sample | Method | Limbs without plantaris | Note |", "| --- | --- | --- | --- | --- |"]
+    lines = ["| Study | Sample | Method | Without plantaris | Note |", "| --- | --- | --- | --- | --- |"]
     for s in st.to_dict("records"):
         lo, hi = s["absence_percent_low"], s["absence_percent_high"]
         pct = f"{lo:g}%" if lo == hi else f"{lo:g}–{hi:g}%"
@@ -254,8 +281,8 @@ def studies_md(tables: Tables) -> str:
 
 # ---------------------------------------------------------------- fact table (lesson 02)
 
-FACT_COLUMNS = {"name": "Muscle", "latin_name": "Latin name", "layer": "Layer", "joints_crossed": "Crosses",
-                "nerve": "Nerve", "root_levels": "Roots", "arteries": "Arteries", "sources": "Sources"}
+FACT_COLUMNS = {"name": "Muscle", "latin_name": "Latin name", "layer": "Layer (in its compartment)",
+                "joints_crossed": "Crosses", "nerve": "Nerve", "root_levels": "Spinal nerve roots", "arteries": "Arteries", "sources": "Sources"}
 
 
 def muscle_facts(tables: Tables, joint: str | None = None, layer: str | None = None) -> pd.DataFrame:
@@ -300,6 +327,7 @@ class Lesson:
         self.lesson_id = lesson_id
         self.tables = tables
         self.used: list[str] = []
+        self.pretest_used: list[str] = []
         self.defined: set[str] = set()
 
     # -- bookkeeping
@@ -346,8 +374,13 @@ class Lesson:
         return recap_md(self.tables, self.lesson_id, ids)
 
     def sources_md(self) -> str:
-        """Return the list of every source this lesson has shown so far."""
-        return sources_md(self.tables, self.used)
+        """Return the list of every source this lesson has shown so far (pre-test sources listed apart)."""
+        text = sources_md(self.tables, self.used)
+        extra = [s for s in self.pretest_used if s not in self.used]
+        if extra:
+            text += ("\n\n**Sources of the pre-test questions** (their topics are taught in later lessons):\n\n"
+                     + sources_md(self.tables, extra))
+        return text
 
     # -- display wrappers
     @staticmethod
@@ -396,16 +429,32 @@ class Lesson:
 
     def figure(self, fig) -> None:
         """Display a figure and, below it, its text description; remember its sources."""
-        from IPython.display import display
+        from utils.display import show_figure
         meta = fig.layout.meta or {}
         self.use(meta.get("source_ids", ()))
-        display(fig)
+        show_figure(fig, meta.get("description", ""))
         self._show_md(f"**Figure description.** {meta.get('description', '')}")
 
     def widget(self, box) -> None:
         """Display a widget built by utils.anatomy_widgets; remember every source it can show."""
         from IPython.display import display
         self.use(getattr(box, "course_source_ids", ()))
+        display(box)
+
+    def quiz_help(self) -> None:
+        """Display how the knowledge checks work (number of tries from the quiz settings)."""
+        from utils import quizzes
+        self._show_md(quiz_help_md(quizzes.DEFAULT_MAX_TRIES))
+
+    def pretest(self, question_lessons: Mapping[str, str]) -> None:
+        """Display the pre-test ({question id: lesson that teaches its topic}); its sources are listed apart."""
+        from IPython.display import display
+
+        from utils import anatomy_widgets
+        box = anatomy_widgets.pretest(self.tables, question_lessons)
+        for sid in box.course_source_ids:
+            if sid not in self.pretest_used:
+                self.pretest_used.append(sid)
         display(box)
 
     def quiz(self, question_ids: Iterable[str], **kwargs) -> None:
@@ -441,7 +490,7 @@ class Lesson:
         self.use(exercises.expected_items(exercise_id, self.tables)[1])
         self._show_md(f"**Try it:** {ex.task} Use the table `{ex.table}`. Put your query in place of the "
                       f"`...` below and run the cell; the checker compares your result with the answer "
-                      f"computed from `{ex.table}.csv`.")
+                      f"computed from `{ex.table}.csv`." + (f" {ex.note}" if ex.note else ""))
 
     def solution(self, exercise_id: str) -> None:
         """Display one possible answer to a "try it" task."""

@@ -265,7 +265,7 @@ def _find_option(q: Question, response) -> Option | None:
 
 def _grade_single(q: Question, response):
     if _text(response) is None:
-        return "Choose an answer first." if q.type == "single" else "Pick a region first."
+        return "Choose an answer first." if q.type == "single" else "Choose a landmark first."
     opt = _find_option(q, response)
     if opt is None:
         return f"'{response}' is not one of the choices."
@@ -351,7 +351,7 @@ def static_html(questions: Iterable[Question]) -> str:
 # ---------------------------------------------------------------- widgets
 
 class SessionScore:
-    """Running score over every quiz of this kernel session (one result per question)."""
+    """Running score over every quiz of this kernel session (one result per finished question)."""
 
     def __init__(self):
         self.results: dict[str, bool] = {}
@@ -369,12 +369,12 @@ class SessionScore:
         """Return the score as a sentence."""
         done = len(self.results)
         if not done:
-            return "Score this session: no questions checked yet."
+            return "Score this session: no questions finished yet."
         right = sum(self.results.values())
         return f"Score this session: {right} of {done} question{'s' if done != 1 else ''} right."
 
     def update(self, question_id: str, correct: bool) -> None:
-        """Record that ``question_id`` was answered (a right answer is kept once given)."""
+        """Record that ``question_id`` was finished, right or wrong (a right answer is kept once given)."""
         self.results[question_id] = self.results.get(question_id, False) or correct
         if self._label is not None:
             self._label.value = self.text()
@@ -411,18 +411,25 @@ class QuestionCard(widgets.VBox):
                              for o in q.options}
             self.control = widgets.VBox(list(self.controls.values()))
         elif q.type == "matching":
+            # each item's text above its own full-width menu, so long items and partners stay readable
             choices = [(_PLACEHOLDER, None)] + [(m, m) for m in q.match_choices]
-            self.controls = {o.option_id: widgets.Dropdown(options=choices, value=None, description=o.text,
-                                                           style={"description_width": "initial"})
+            self.controls = {o.option_id: widgets.Dropdown(options=choices, index=0,
+                                                           layout={"width": "auto", "max_width": "100%"})
                              for o in q.options}
-            self.control = widgets.VBox(list(self.controls.values()))
+            rows = []
+            for o in q.options:
+                item = widgets.HTML(f"<span>{html.escape(o.text)}</span>")
+                rows.append(widgets.VBox([item, self.controls[o.option_id]],
+                                         layout={"margin": "0 0 0.5em 0", "width": "100%"}))
+            self.control = widgets.VBox(rows, layout={"width": "100%"})
         elif q.type == "numeric":
             unit = f" ({q.unit})" if q.unit else ""
             self.control = widgets.Text(value="", placeholder=f"a number{unit}",
                                         description=f"Answer{unit}:", style={"description_width": "initial"})
         elif q.type == "label":
             choices = [(_PLACEHOLDER, None)] + [(o.text, o.option_id) for o in q.options]
-            self.control = widgets.Dropdown(options=choices, value=None, description="Region:")
+            self.control = widgets.Dropdown(options=choices, index=0, description="Landmark:",
+                                            layout={"width": "auto", "max_width": "100%"})
         else:
             raise ValueError(f"unknown question type {q.type!r}")
         self.check_button = widgets.Button(description="Check", button_style="primary",
@@ -463,7 +470,8 @@ class QuestionCard(widgets.VBox):
         if fb.correct or fb.reveal is not None:
             self.done = True
             self.check_button.disabled = True
-        self.score.update(self.question.question_id, fb.correct)
+            # the session score counts a question only once it is finished (right, or out of tries)
+            self.score.update(self.question.question_id, fb.correct)
         q = self.question
         note = progress.record_answer(lesson_id=q.lesson_id, question_id=q.question_id,
                                       objective_id=q.objective_id, correct=fb.correct,

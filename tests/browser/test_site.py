@@ -9,7 +9,6 @@ Links between pages, the single copy of plotly.js and the size limit are checked
 
 import html.parser
 import json
-import os
 import urllib.parse
 from pathlib import Path
 
