@@ -16,7 +16,7 @@ from queue import Empty
 import nbformat
 from nbclient import NotebookClient
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.02
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
