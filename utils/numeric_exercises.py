@@ -23,7 +23,10 @@ Tables = Mapping[str, pd.DataFrame]
 
 @dataclass(frozen=True)
 class NumericExercise:
-    """One "try it" task whose answer is a number: tables used, unit, tolerance, how to compute it."""
+    """One "try it" task whose answer is a number: tables used, unit, tolerance, how to compute it.
+
+    ``signed=False`` marks a task that asks for an amount (how much shorter), so either sign is accepted.
+    """
 
     exercise_id: str
     lesson_id: str
@@ -34,6 +37,7 @@ class NumericExercise:
     answer: Callable[[Tables], tuple[float, tuple[str, ...]]]
     hint: str
     solution: str
+    signed: bool = True
 
 
 def _shortening(t: Tables) -> tuple[float, tuple[str, ...]]:
@@ -80,7 +84,8 @@ EXERCISES = {e.exercise_id: e for e in (
         'g = tables["muscle_geometry"]\n'
         'rows = g[(g["model"] == "rajagopal2016") & (g["muscle_id"] == "gastrocnemius_medial")\n'
         '         & (g["ankle_dorsiflexion_deg"] == 0)].set_index("knee_flexion_deg")\n'
-        'answer = (rows.loc[0, "length_m"] - rows.loc[90, "length_m"]) * 1000'),
+        'answer = (rows.loc[0, "length_m"] - rows.loc[90, "length_m"]) * 1000',
+        signed=False),
     NumericExercise(
         "e05_soleus_stance_mean", "05",
         "What is the average soleus envelope over the stance phase, that is over the rows of `gait_emg` whose "
@@ -132,7 +137,21 @@ def task_md(exercise_id: str) -> str:
     unit = f" (in {ex.unit})" if ex.unit else ""
     word = "table" if len(ex.tables) == 1 else "tables"
     return (f"**Try it:** {ex.task} Use the {word} {names}. Put your answer{unit} in place of the `...` "
-            "below and run the cell; the checker compares it with the value computed from the data.")
+            "below and run the cell; the checker compares it with the value computed from the data"
+            f"{_precision(ex)}.")
+
+
+def _precision(ex: NumericExercise) -> str:
+    """Return how close an answer must be, as the end of a sentence."""
+    unit = f" {ex.unit}" if ex.unit and ex.unit != "%" else ex.unit
+    if ex.tolerance == 0:
+        text = " and accepts only the exact number"
+    else:
+        text = (f" and accepts answers within {ex.tolerance:g}{unit} of it, so keep the decimals "
+                "(do not round)")
+    if not ex.signed:
+        text += "; give the amount with or without a minus sign"
+    return text
 
 
 def _as_number(answer) -> tuple[float | None, str | None]:
@@ -169,6 +188,8 @@ def check(exercise_id: str, answer, tables: Tables | None = None) -> CheckResult
         return CheckResult(exercise_id, False, f"**Not checked yet.** {problem}")
     unit = f" {ex.unit}" if ex.unit else ""
     shown = f"{right:.0f}" if ex.tolerance == 0 else f"{right:.3g}"
+    if not ex.signed:
+        value, right = abs(value), abs(right)
     if abs(value - right) <= ex.tolerance + 1e-9:
         return CheckResult(exercise_id, True, f"**Right.** {shown}{unit}, computed from "
                            f"{', '.join(t + '.csv' for t in ex.tables)}. {cite(tables, sources)}",

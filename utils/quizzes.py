@@ -8,6 +8,7 @@ is recorded with :mod:`utils.progress`.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import re
@@ -104,6 +105,18 @@ def source_label_map(sources) -> dict[str, str]:
     return {str(s): str(s) for s in sources["source_id"]}
 
 
+def display_order(question_id: str, options: Iterable[Option]) -> tuple[Option, ...]:
+    """Return ``options`` in the order learners see them: shuffled, but the same on every run.
+
+    The bank stores options in any order (often the right one first); a fixed hash of the
+    question and option ids spreads the right answers over the positions.
+    """
+    def key(opt: Option) -> str:
+        return hashlib.sha256(f"{question_id}/{opt.option_id}".encode()).hexdigest()
+
+    return tuple(sorted(options, key=key))
+
+
 def questions_from_tables(tables: Mapping) -> dict[str, Question]:
     """Return {question_id: Question} built from loaded ``questions`` / ``question_options`` tables."""
     qdf = tables["questions"]
@@ -127,7 +140,7 @@ def questions_from_tables(tables: Mapping) -> dict[str, Question]:
             question_id=qid, lesson_id=str(row["lesson_id"]), objective_id=str(row["objective_id"]),
             type=str(row["type"]), prompt=_text(row.get("prompt")) or "",
             explanation=_text(row.get("explanation")) or "", source_ids=sources,
-            options=tuple(options.get(qid, ())),
+            options=display_order(qid, options.get(qid, ())),
             answer_low=None if _text(low) is None else float(low),
             answer_high=None if _text(high) is None else float(high),
             unit=_text(row.get("unit")), figure=_text(row.get("figure")),
