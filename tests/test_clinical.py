@@ -39,7 +39,13 @@ def test_deep_posterior_walls_include_the_transverse_septum(tables):
     beyond = walls.set_index("boundary_id").loc["transverse_intermuscular_septum", "other_side"]
     assert "Superficial posterior" in beyond
     assert "posterior_intermuscular_septum" in set(walls["boundary_id"])  # wall of the parent compartment
-    assert "as a whole" in walls.set_index("boundary_id").loc["posterior_intermuscular_septum", "other_side"]
+    by_id = walls.set_index("boundary_id")
+    assert by_id.loc["posterior_intermuscular_septum", "of_parent"]
+    assert not by_id.loc["transverse_intermuscular_septum", "of_parent"]
+    md = clinical.walls_md(tables, "deep_posterior")
+    own, whole = md.split("as a whole")
+    assert "Transverse intermuscular septum" in own and "Posterior intermuscular septum" not in own
+    assert "Posterior intermuscular septum" in whole
 
 
 def test_every_compartment_has_the_crural_fascia_as_outer_wall(tables):
@@ -66,7 +72,8 @@ def test_thompson_outcome_and_schematic():
 
 def test_thompson_not_squeezed_does_not_move_the_foot():
     fig = clinical.thompson_figure(True, False, ["statpearls_achilles_rupture"])
-    assert "foot does not move" in " ".join(a.text for a in fig.layout.annotations)
+    notes = " ".join(a.text for a in fig.layout.annotations)
+    assert "foot at rest" in notes and "does not move" not in notes
     assert "not squeezed" in fig.layout.meta["description"]
     assert fig.layout.meta["source_ids"] == ("statpearls_achilles_rupture",) or \
         list(fig.layout.meta["source_ids"]) == ["statpearls_achilles_rupture"]
@@ -75,6 +82,8 @@ def test_thompson_not_squeezed_does_not_move_the_foot():
 def test_thompson_widget_is_the_probe_and_updates(tables):
     w = clinical.ThompsonTest(tables)
     assert clinical.PROBE in w.tendon._dom_classes and clinical.PROBE_OUTPUT in w.view._dom_classes
+    assert "not squeezed" in w.description.value and "at rest" in w.description.value
+    w.squeeze.value = True
     assert "plantarflexes" in w.description.value
     w.tendon.value = False
     assert "does not move" in w.description.value
@@ -87,5 +96,6 @@ def test_compartment_walls_widget_lists_the_chosen_compartment(tables):
     w = clinical.CompartmentWalls(tables, "deep_posterior")
     assert clinical.PROBE not in w.compartment._dom_classes
     assert "Transverse intermuscular septum" in w.walls.value
+    assert w.walls.value.index("Posterior intermuscular septum") > w.walls.value.index("as a whole")
     w.compartment.value = "anterior"
     assert "anterior compartment" in w.walls.value and "Anterior intermuscular septum" in w.walls.value

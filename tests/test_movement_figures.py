@@ -1,6 +1,7 @@
 """Figure builders of lessons 04-05: what each figure draws, its hover text, and the fast explorer update."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -138,6 +139,17 @@ def test_explorer_description_says_what_the_figure_shows(setup, geometry):
     assert "Soleus: the same length" in text and "does not change its length" in text
     assert "Sources:" in text
     assert mf.explorer_figure(setup, 90, 0).layout.meta["description"] == text
+    straight = mf.explorer_description(setup, 0, 10)
+    assert "does not change its length" not in straight and "none of this change comes from the knee" in straight
+
+
+def test_stretch_comparison_shows_gastrocnemius_lengthening_more_than_soleus(setup, geometry):
+    lo, hi = geometry.ankle_range
+    text = mf.stretch_comparison(setup, (90, lo), (0, hi))
+    mm = {line.split(":")[0][2:]: float(line.split(": ")[1].split(" mm")[0])
+          for line in text.splitlines() if line.startswith("- ")}
+    assert mm["Gastrocnemius, medial head"] > mm["Soleus"] > 0
+    assert "Sources:" in text
 
 
 def test_force_comparison_uses_the_model_parameters(setup, tables):
@@ -202,6 +214,8 @@ def test_silfverskiold_figure_and_description(geometry):
     assert "both heads of gastrocnemius" in text and "more dorsiflexion" in text
     no_diff = mf.silfverskiold_description(mf.silfverskiold(geometry, "soleus", 0))
     assert "makes no difference" in no_diff
+    assert "the head that stops the ankle first" in text
+    assert not re.search(r"\d\.\d°", text)  # whole degrees for the learner
 
 
 # ---------------------------------------------------------------- gait

@@ -97,5 +97,14 @@ def test_verdict_feedback_compares_with_the_numbers():
     assert mw.verdict_feedback("spread over both", shares, time, "Soleus").startswith("Look again")
     even = {"stance": 0.55, "swing": 0.45}
     assert mw.verdict_feedback("spread over both", even, time, "X").startswith("Your reading matches")
+    steady = {"stance": 0.69, "swing": 0.31}
+    assert mw.verdict_feedback("spread over both", steady, steady, "X").startswith("Your reading matches")
+    assert mw.verdict_feedback("mostly in stance", steady, steady, "X").startswith("Look again")
     with pytest.raises(ValueError, match="expected one of"):
         mw.verdict_feedback("always", shares, time, "X")
+
+
+def test_model_toggle_shows_readable_labels(tables, no_display):
+    ex = mw.MovementExplorer(tables)
+    labels = [label for label, _ in ex.model.options]
+    assert "rajagopal2016" not in labels and "Rajagopal 2016 (full body)" in labels

@@ -58,3 +58,12 @@ def test_task_and_solution_text():
     assert ne.task_md("e05_soleus_stance_mean").startswith("**Try it:**")
     assert '`tables["gait_emg"]` and `tables["gait_phases"]`' in ne.task_md("e05_soleus_stance_mean")
     assert "```python" in ne.solution("e06_pooled_absence")
+
+
+def test_an_amount_is_accepted_with_either_sign_and_the_precision_is_stated(tables):
+    value, _ = ne.expected_value("e04_gastrocnemius_shortening", tables)
+    assert ne.check("e04_gastrocnemius_shortening", -value, tables).correct
+    assert not ne.check("e06_pooled_absence", -ne.expected_value("e06_pooled_absence", tables)[0], tables).correct
+    assert "within 0.5 mm" in ne.task_md("e04_gastrocnemius_shortening")
+    assert "minus sign" in ne.task_md("e04_gastrocnemius_shortening")
+    assert "exact number" in ne.task_md("e07_glossary_count")

@@ -87,7 +87,11 @@ def test_review_session_builds_a_quiz_when_shown(tables, tmp_path):
     assert len(session.question_ids) == 4
     box = shown.call_args.args[0]
     assert [c.question.question_id for c in box.cards] == session.question_ids
-    assert "seed 3" in session.status.value
+    assert "seed" not in session.status.value and "Review set 1" in session.status.value
+    with mock.patch.object(rw, "display"):
+        again = session.again()
+    assert again == rw.review_questions(4, 4, tmp_path / "p.jsonl", tables)
+    assert "Review set 2" in session.status.value
 
 
 def test_further_reading_groups_sources_by_kind(tables):

@@ -57,7 +57,8 @@ def compartment_walls(tables: Tables, compartment_id: str) -> pd.DataFrame:
     the compartment beyond it), a boundary of its parent compartment (four-compartment
     sub-compartments), or one that separates nothing because it encloses every compartment
     (the crural fascia; ``other_side`` "outside: skin"). Columns: boundary_id, name,
-    other_side, source_ids. Raises KeyError for an unknown compartment.
+    other_side, of_parent (True for a wall of the parent compartment as a whole, which does not
+    lie between the sub-compartments), source_ids. Raises KeyError for an unknown compartment.
     """
     comp = row(tables, "compartments", compartment_id)
     names = dict(zip(tables["compartments"]["compartment_id"], tables["compartments"]["name"]))
@@ -66,28 +67,43 @@ def compartment_walls(tables: Tables, compartment_id: str) -> pd.DataFrame:
     out = []
     for b in tables["boundaries"].to_dict("records"):
         sep = b["separates"]
+        of_parent = False
         if sep is None or (not isinstance(sep, (tuple, list)) and pd.isna(sep)) or len(sep) == 0:
             other = "outside: skin"
         elif compartment_id in sep:
             other = ", ".join(names.get(s, s) for s in sep if s != compartment_id)
         elif parent is not None and parent in sep:
-            other = (", ".join(names.get(s, s) for s in sep if s != parent)
-                     + f" (a wall of the {names.get(parent, parent).split(' (')[0].lower()} as a whole)")
+            other = ", ".join(names.get(s, s) for s in sep if s != parent)
+            of_parent = True
         else:
             continue
         out.append({"boundary_id": b["boundary_id"], "name": b["name"], "other_side": other,
-                    "source_ids": tuple(b["source_ids"])})
+                    "of_parent": of_parent, "source_ids": tuple(b["source_ids"])})
     if not out:
         raise KeyError(f"boundaries.csv names no wall of {comp['name']}")
     return pd.DataFrame(out)
 
 
+def _parent_name(tables: Tables, compartment_id: str) -> str:
+    parent = row(tables, "compartments", compartment_id).get("parent_id")
+    name = row(tables, "compartments", parent)["name"] if isinstance(parent, str) and parent else ""
+    return name.split(" (")[0].lower()
+
+
 def walls_md(tables: Tables, compartment_id: str) -> str:
-    """Return the compartment's walls as a Markdown list with citations."""
+    """Return the compartment's own walls as a Markdown list with citations, then the walls of its
+    parent compartment as a whole (if any) in a separate list."""
     name = row(tables, "compartments", compartment_id)["name"]
+    walls = compartment_walls(tables, compartment_id).to_dict("records")
     lines = [f"**Walls of the {name[0].lower() + name[1:]}:**", ""]
-    for w in compartment_walls(tables, compartment_id).to_dict("records"):
-        lines.append(f"- {w['name']}: beyond it, {w['other_side']} {cite(tables, w['source_ids'])}")
+    lines += [f"- {w['name']}: beyond it, {w['other_side']} {cite(tables, w['source_ids'])}"
+              for w in walls if not w["of_parent"]]
+    parent_walls = [w for w in walls if w["of_parent"]]
+    if parent_walls:
+        lines += ["", f"**Walls of the {_parent_name(tables, compartment_id)} as a whole** "
+                  "(not between its superficial and deep parts):", ""]
+        lines += [f"- {w['name']}: beyond it, {w['other_side']} {cite(tables, w['source_ids'])}"
+                  for w in parent_walls]
     return "\n".join(lines)
 
 
@@ -104,7 +120,8 @@ def thompson_description(tendon_intact: bool, squeezed: bool, source_ids: Iterab
     ids = list(unique_ids([tuple(source_ids)]))
     src = f" Sources: {', '.join(ids)}." if ids else ""
     if not squeezed:
-        return f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is not squeezed.{src}"
+        return (f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is not squeezed and the "
+                f"foot is at rest.{src}")
     moved = "the foot plantarflexes" if thompson_outcome(tendon_intact) else "the foot does not move"
     return f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is squeezed and {moved}.{src}"
 
@@ -154,7 +171,7 @@ def thompson_figure(tendon_intact: bool, squeezed: bool, source_ids: Iterable[st
          "font": {"size": 14}},
         {"x": 2.4, "y": -0.58, "text": "examination couch", "showarrow": False, "font": {"size": 11}},
         {"x": toe[0] + 0.4, "y": toe[1] - 0.2, "showarrow": False, "xanchor": "left", "font": {"size": 14},
-         "text": "foot plantarflexes" if moves else "foot does not move"},
+         "text": "foot plantarflexes" if moves else ("foot does not move" if squeezed else "foot at rest")},
         {"text": "Schematic drawing, not to scale: the angle is illustrative, not measured.", "xref": "paper",
          "yref": "paper", "x": 0.0, "y": -0.12, "showarrow": False, "xanchor": "left",
          "font": {"size": 11, "color": OKABE_ITO["grey"]}},
@@ -195,7 +212,7 @@ class ThompsonTest(widgets.VBox):
         self.tendon = widgets.ToggleButtons(options=[("Tendon intact", True), ("Tendon ruptured", False)],
                                             value=True, description="Calcaneal tendon:",
                                             style={"description_width": "initial"})
-        self.squeeze = widgets.ToggleButton(value=True, description="Squeeze the calf",
+        self.squeeze = widgets.ToggleButton(value=False, description="Squeeze the calf",
                                             tooltip="Squeeze the calf (press again to let go)")
         self.output = widgets.Output()
         self.description = widgets.HTML()
@@ -248,11 +265,19 @@ class CompartmentWalls(widgets.VBox):
         """Return the walls of the chosen compartment as HTML (with citations)."""
         cid = self.compartment.value
         name = row(self.tables, "compartments", cid)["name"]
-        items = "".join(
-            f"<li>{html.escape(w['name'])}: beyond it, {html.escape(w['other_side'])} "
-            f"{html.escape(cite(self.tables, w['source_ids']))}</li>"
-            for w in compartment_walls(self.tables, cid).to_dict("records"))
-        return f"<p><strong>Walls of the {html.escape(name[0].lower() + name[1:])}:</strong></p><ul>{items}</ul>"
+        walls = compartment_walls(self.tables, cid).to_dict("records")
+
+        def items(of_parent: bool) -> str:
+            return "".join(
+                f"<li>{html.escape(w['name'])}: beyond it, {html.escape(w['other_side'])} "
+                f"{html.escape(cite(self.tables, w['source_ids']))}</li>"
+                for w in walls if w["of_parent"] == of_parent)
+
+        text = f"<p><strong>Walls of the {html.escape(name[0].lower() + name[1:])}:</strong></p><ul>{items(False)}</ul>"
+        if any(w["of_parent"] for w in walls):
+            text += (f"<p><strong>Walls of the {html.escape(_parent_name(self.tables, cid))} as a whole</strong> "
+                     f"(not between its superficial and deep parts):</p><ul>{items(True)}</ul>")
+        return text
 
     def redraw(self) -> None:
         """Show the highlighted cross-section, its description and the wall list."""

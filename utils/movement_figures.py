@@ -84,7 +84,8 @@ def _ankle_words(ankle_deg: float) -> str:
 
 # ---------------------------------------------------------------- actions (lesson 04)
 
-ROLE_WORDS = {"prime_mover": "main mover", "assistant": "assists", "weak": "weak", "postural": "posture"}
+ROLE_WORDS = {"prime_mover": "prime mover", "assistant": "assists", "weak": "weak",
+              "postural": "postural (standing)"}
 
 
 def actions_frame(tables: Mapping[str, pd.DataFrame], muscle_ids: Iterable[str]) -> pd.DataFrame:
@@ -104,7 +105,7 @@ def actions_frame(tables: Mapping[str, pd.DataFrame], muscle_ids: Iterable[str])
             "muscle": _name(names, m), "joint": rows["joint"].astype(str).str.replace("_", " "),
             "action": rows["action"].astype(str),
             "role": [ROLE_WORDS.get(str(r), str(r).replace("_", " ")) for r in rows["role"]],
-            "when": ["" if not isinstance(c, str) else c for c in rows["condition"]],
+            "when": ["—" if not isinstance(c, str) else c for c in rows["condition"]],
             "source_ids": list(rows["source_ids"])}))
     return pd.concat(parts, ignore_index=True)
 
@@ -322,6 +323,8 @@ def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float
             if opt:
                 text += (f" (that is {abs(knee) / (opt * 1000):.1f} times its optimal fibre length of "
                          f"{opt * 1000:.0f} mm)")
+        elif abs(knee_deg) < 0.5:
+            text += "; the knee is straight, so none of this change comes from the knee"
         else:
             text += "; the knee angle does not change its length"
         text += (f". Moment arm at the ankle {v['ankle_moment_arm_mm']:.0f} mm (plantarflexor), "
@@ -329,6 +332,22 @@ def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float
         parts.append(text)
     parts.append(_sources_text(setup.source_ids) + ".")
     return " ".join(parts)
+
+
+def stretch_comparison(setup: ExplorerSetup, start: tuple[float, float], end: tuple[float, float]) -> str:
+    """Return, as Markdown, how much each muscle–tendon unit lengthens from pose ``start`` to pose ``end``.
+
+    Poses are (knee flexion °, ankle dorsiflexion °). Raises ValueError for a pose outside the model's grid.
+    """
+    geometry = setup.geometry
+    before, after = geometry.query(*start), geometry.query(*end)
+    lines = [f"From {_pose_title(*start).lower()} to {_pose_title(*end).lower()}, in the {geometry.model} model:", ""]
+    for m in setup.muscles:
+        change = (after[m]["length_m"] - before[m]["length_m"]) * 1000.0
+        word = "longer" if change >= 0 else "shorter"
+        lines.append(f"- {_name(setup.names, m)}: {abs(change):.0f} mm {word}")
+    lines += ["", _sources_text(setup.source_ids) + "."]
+    return "\n".join(lines)
 
 
 def force_comparison(setup: ExplorerSetup, tables: Mapping[str, pd.DataFrame] | None = None) -> str:
@@ -348,8 +367,9 @@ def force_comparison(setup: ExplorerSetup, tables: Mapping[str, pd.DataFrame] | 
         sources = cite(tables, setup.source_ids)
     else:
         sources = _sources_text(setup.source_ids) + "."
-    return (f"In the {setup.geometry.model} model the largest force soleus can produce is "
-            f"{sol:,.0f} N; the two gastrocnemius heads together: {gas:,.0f} N. {sources}")
+    return (f"In the {setup.geometry.model} model the maximum isometric force of soleus (the largest force "
+            f"the model lets it produce) is {sol:,.0f} N; the two gastrocnemius heads together: "
+            f"{gas:,.0f} N. {sources}")
 
 
 # ---------------------------------------------------------------- Silfverskiöld test (lesson 04)
@@ -439,8 +459,10 @@ def _limit_words(angle: float, capped: bool) -> str:
     if capped:
         return f"at least {_fmt_deg(angle)} (the end of the model's range: no tight muscle stops it)"
     if angle < 0:
-        return f"only to {_fmt_deg(-angle)} of plantarflexion"
-    return f"{_fmt_deg(angle)}"
+        return f"only to {-angle:.0f}° of plantarflexion"
+    if round(angle) == 0:
+        return "only to 0° (no dorsiflexion)"
+    return f"to {angle:.0f}° of dorsiflexion"
 
 
 def silfverskiold_description(result: SilfverskioldResult, names: Mapping[str, str] | None = None,
@@ -460,6 +482,9 @@ def silfverskiold_description(result: SilfverskioldResult, names: Mapping[str, s
         else:
             more = "at least " if r.bent_capped else ""
             text += f" Bending the knee gives {more}{r.difference_deg:.0f}° more dorsiflexion."
+        limiting = r.limiting_straight or r.limiting_bent
+        if r.tight == "gastrocnemius" and limiting:
+            text += f" The left panel shows {_name(names, limiting)}, the head that stops the ankle first."
     src = _sources_text(source_ids)
     return text + (f" {src}." if src else "")
 

@@ -40,8 +40,13 @@ def _description_html(text: str) -> str:
     return f'<p class="course-figure-description">{html.escape(text)}</p>'
 
 
-def _models(tables) -> list[str]:
-    return list(dict.fromkeys(tables["muscle_geometry"]["model"].astype(str)))
+MODEL_LABELS = {"rajagopal2016": "Rajagopal 2016 (full body)", "gait2392": "Gait2392"}
+
+
+def _models(tables) -> list[tuple[str, str]]:
+    """Return (readable label, model id) pairs for the models in ``muscle_geometry``."""
+    ids = dict.fromkeys(tables["muscle_geometry"]["model"].astype(str))
+    return [(MODEL_LABELS.get(m, m), m) for m in ids]
 
 
 class MovementExplorer(widgets.VBox):
@@ -121,7 +126,7 @@ class SilfverskioldTest(widgets.VBox):
                                            description="Tight muscle:", style={"description_width": "initial"})
         lo, hi = geo.ankle_range
         self.limit = widgets.IntSlider(value=int(limit_ankle_deg), min=int(lo), max=int(hi), step=1,
-                                       description="Tight unit's limit: its length at this ankle angle, knee straight (°)",
+                                       description="Dorsiflexion the tight muscle allows with the knee straight (°)",
                                        style={"description_width": "initial"}, layout={"width": "640px"})
         if probe:
             self.tight.add_class(PROBE)
@@ -151,6 +156,7 @@ class SilfverskioldTest(widgets.VBox):
         geo_rows = self.tables["muscle_geometry"]
         sources = table_sources(geo_rows[geo_rows["model"] == self.model.value])
         r = self.result()
+        self.limit.disabled = self.tight.value == "neither"
         text = mf.silfverskiold_description(r, self.names, sources)
         self.description.value = _description_html(text)
         show_in(self.output, mf.silfverskiold_figure(geo, r, self.names, sources), text)
@@ -182,7 +188,8 @@ class PhaseShareExplorer(widgets.VBox):
         self.verdict = widgets.RadioButtons(options=self.VERDICTS, value=None,
                                             description="In this trial the muscle is active:",
                                             style={"description_width": "initial"})
-        self.note = widgets.Textarea(placeholder="Write what you see, and whether it supports the article's claim.",
+        self.note = widgets.Textarea(placeholder=("Write what you see, and whether it supports the article's claim "
+                                                  "(a note for yourself: it is not saved or checked)."),
                                      layout={"width": "640px", "height": "80px"})
         self.reply = widgets.HTML()
         self.muscle.observe(self._on_change, names="value")
@@ -224,14 +231,21 @@ def verdict_feedback(verdict: str, shares: Mapping[str, float], time_shares: Map
                      name: str) -> str:
     """Return a reply to the learner's verdict, comparing it with the trial's numbers.
 
-    A phase counts as where the muscle is "mostly" active when it holds over 60 % of the
-    activity; otherwise the activity is "spread over both". Raises ValueError for an unknown verdict.
+    A muscle whose activity were the same all through the cycle would put the same share of its
+    activity in each phase as the phase takes of the time. So a phase counts as where the muscle is
+    "mostly" active when it holds over 60 % of the activity and at least 10 percentage points more
+    than its share of the time; otherwise the activity is "spread over both".
+    Raises ValueError for an unknown verdict.
     """
     if verdict not in PhaseShareExplorer.VERDICTS:
         raise ValueError(f"verdict {verdict!r}; expected one of {', '.join(PhaseShareExplorer.VERDICTS)}")
     top = max(shares, key=shares.get)
-    data_says = f"mostly in {top}" if shares[top] > 0.6 else "spread over both"
+    mostly = shares[top] > 0.6 and shares[top] - time_shares.get(top, 0) >= 0.1
+    data_says = f"mostly in {top}" if mostly else "spread over both"
     numbers = "; ".join(f"{100 * v:.0f} % of its activity in {p} ({100 * time_shares.get(p, 0):.0f} % of the time)"
                         for p, v in shares.items())
     agree = "Your reading matches the numbers" if verdict == data_says else "Look again at the numbers"
-    return f"{agree}: in this one trial {name} has {numbers}."
+    rule = ("The rule used here: a muscle is mostly active in a phase when that phase holds over 60 % of its "
+            "activity and at least 10 points more than its share of the time, since steady activity would "
+            "simply follow the time.")
+    return f"{agree}: in this one trial {name} has {numbers}. {rule}"

@@ -143,7 +143,7 @@ def task_md(exercise_id: str) -> str:
 
 def _precision(ex: NumericExercise) -> str:
     """Return how close an answer must be, as the end of a sentence."""
-    unit = f" {ex.unit}" if ex.unit and ex.unit != "%" else ex.unit
+    unit = " percentage points" if ex.unit == "%" else (f" {ex.unit}" if ex.unit else "")
     if ex.tolerance == 0:
         text = " and accepts only the exact number"
     else:

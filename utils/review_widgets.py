@@ -248,13 +248,15 @@ class ReviewSession(widgets.VBox):
     def __init__(self, tables: Mapping | None = None, n: int = REVIEW_SIZE, seed: int = REVIEW_SEED, path=None):
         self.tables = _tables(tables)
         self.n, self.seed, self.path = n, seed, path
+        self.draws = 0
         self.button = widgets.Button(description="Build my review again", button_style="primary",
-                                     tooltip="Draw again, weighted toward the questions you missed")
+                                     tooltip="Draw a new mix, weighted toward the questions you missed",
+                                     layout={"width": "auto"})
         self.status = widgets.HTML()
         self.output = widgets.Output()
         self.question_ids: list[str] = []
         self.course_source_ids: tuple[str, ...] = ()
-        self.button.on_click(lambda _b: self.build())
+        self.button.on_click(lambda _b: self.again())
         super().__init__([self.status, self.output, self.button])
         self.build()
 
@@ -262,13 +264,18 @@ class ReviewSession(widgets.VBox):
         """Draw the review questions, show them as a quiz and return their ids."""
         from utils.quizzes import quiz
 
-        self.question_ids = review_questions(self.n, self.seed, self.path, self.tables)
+        self.question_ids = review_questions(self.n, self.seed + self.draws, self.path, self.tables)
         q = self.tables["questions"]
         self.course_source_ids = unique_ids(q.loc[q["question_id"].isin(self.question_ids), "source_ids"])
-        self.status.value = (f"<p>{len(self.question_ids)} questions, drawn with seed {self.seed}: the same "
-                             "answers give the same set.</p>")
+        self.status.value = (f"<p>Review set {self.draws + 1}: {len(self.question_ids)} questions. Press "
+                             "<strong>Build my review again</strong> for a new mix.</p>")
         with self.output:
             self.output.clear_output(wait=True)
             if self.question_ids:
                 display(quiz(self.question_ids, tables=self.tables, path=self.path))
         return self.question_ids
+
+    def again(self) -> list[str]:
+        """Draw the next set in a fixed sequence (so a rerun of the notebook repeats it) and show it."""
+        self.draws += 1
+        return self.build()

@@ -9,6 +9,8 @@ Links between pages, the single copy of plotly.js and the size limit are checked
 
 import html.parser
 import json
+import subprocess
+import sys
 import urllib.parse
 from pathlib import Path
 
@@ -29,7 +31,9 @@ def site(tmp_path_factory):
     if build_site.is_current(build_site.SITE_DIR):
         return build_site.SITE_DIR
     out = tmp_path_factory.mktemp("site") / "site"
-    build_site.build(out)
+    # In its own process: the build runs asyncio, and Playwright's sync API may own this thread's loop.
+    subprocess.run([sys.executable, "-m", "scripts.build_site", "--out", str(out)],
+                   cwd=build_site.ROOT, check=True, timeout=900)
     return out
 
 
@@ -104,39 +108,37 @@ def test_knowledge_checks_have_revealable_answers(site, manifest):
 
 
 @pytest.mark.parametrize("page_file", PAGE_FILES)
-def test_page_draws_offline(site, manifest, page_file, chromium_executable):
-    from playwright.sync_api import sync_playwright
-
+def test_page_draws_offline(site, manifest, page_file, browser_context):
     expected = {p["file"]: p["figures"] for p in manifest["pages"]}.get(page_file, 0)
     blocked, errors = [], []
-    with sync_playwright() as playwright:
-        browser = harness.open_browser(playwright, chromium_executable)
-        try:
-            page = browser.new_page(viewport=harness.VIEWPORT)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    # The session's shared Chromium: Playwright's sync API allows one driver per thread.
+    page = browser_context.new_page()
+    try:
+        page.set_viewport_size(harness.VIEWPORT)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-            def route(r):
-                if r.request.url.startswith(("file://", "data:", "blob:")):
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
+        def route(r):
+            if r.request.url.startswith(("file://", "data:", "blob:")):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
 
-            page.route("**/*", route)
-            page.goto((site / page_file).as_uri(), wait_until="load")
-            page.wait_for_function(
-                """(n) => { const plots = [...document.querySelectorAll('.js-plotly-plot')];
-                     return plots.length >= n && plots.every(p => p.querySelector('svg.main-svg')); }""",
-                arg=expected, timeout=60_000)
-            drawn = page.locator(".js-plotly-plot svg.main-svg").count()
-            text = page.inner_text("body")
-            outputs = page.eval_on_selector_all(".jp-OutputArea-output", "els => els.map(e => e.innerText.trim())")
-            if expected:
-                # The figures are interactive: plotly's toolbar (zoom, pan, reset) is there.
-                assert page.locator(".js-plotly-plot .modebar-container").count() >= 1
-        finally:
-            browser.close()
+        page.route("**/*", route)
+        page.goto((site / page_file).as_uri(), wait_until="load")
+        page.wait_for_function(
+            """(n) => { const plots = [...document.querySelectorAll('.js-plotly-plot')];
+                 return plots.length >= n && plots.every(p => p.querySelector('svg.main-svg')); }""",
+            arg=expected, timeout=60_000)
+        drawn = page.locator(".js-plotly-plot svg.main-svg").count()
+        text = page.inner_text("body")
+        outputs = page.eval_on_selector_all(".jp-OutputArea-output", "els => els.map(e => e.innerText.trim())")
+        if expected:
+            # The figures are interactive: plotly's toolbar (zoom, pan, reset) is there.
+            assert page.locator(".js-plotly-plot .modebar-container").count() >= 1
+    finally:
+        page.close()
     assert drawn >= expected
     assert [o for o in outputs if o.startswith("Loading widget")] == []
     assert "Launch live" in text
