@@ -197,13 +197,20 @@ class LabServer:
                 self.api("POST", "/api/shutdown", timeout=5)
             except (OSError, urllib.error.URLError):
                 self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        end_server(self.process, self._log, self.tmp)
+
+
+def end_server(process, log, tmp):
+    """Stop ``process`` (terminate, then kill after 15 s), close its log and remove ``tmp``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    log.close()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def open_browser(playwright, executable):

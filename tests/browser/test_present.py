@@ -103,15 +103,7 @@ class VoilaServer:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        harness.end_server(self.process, self._log, self.tmp)
 
 
 @pytest.fixture(scope="module")
