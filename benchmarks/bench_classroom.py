@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from notebook_runs import LESSONS
+from notebook_runs import LESSONS, ROOT
 
 LEARNER = """
 import sys
@@ -68,7 +68,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         procs = []
         for i in range(args.learners):
-            env = dict(os.environ, COURSE_PROGRESS_PATH=os.path.join(folder, f"learner{i}.jsonl"))
+            env = dict(os.environ, COURSE_PROGRESS_PATH=os.path.join(folder, f"learner{i}.jsonl"),
+                       PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
             procs.append(subprocess.Popen([sys.executable, "-c", LEARNER, *lessons], env=env,
                                           cwd=Path(__file__).parent, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.PIPE, text=True))
