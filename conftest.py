@@ -11,6 +11,9 @@ def pytest_configure(config):
     if "COURSE_PROGRESS_PATH" not in os.environ:
         folder = tempfile.mkdtemp(prefix="course-progress-")
         os.environ["COURSE_PROGRESS_PATH"] = os.path.join(folder, "progress.jsonl")
+    # The loader's cache of checked tables: a fresh one per run, not the learner's.
+    if "COURSE_CACHE_DIR" not in os.environ:
+        os.environ["COURSE_CACHE_DIR"] = tempfile.mkdtemp(prefix="course-cache-")
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 Targets: execution within 1.5x the floor; kernel RSS after the run < 200 MB;
 committed notebook < 100 KB; the notebook after execution and save kept small.
-Prints one table (median and min–max over RUNS runs).
+Prints one table (median and min–max over RUNS rounds).
 """
 
 from __future__ import annotations
@@ -16,18 +16,22 @@ from notebook_runs import LESSONS, floor_notebook, median, run_notebook, spread
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     cases = [("floor (imports only)", floor_notebook(), 0)]
     cases += [(p.stem, nbformat.read(p, as_version=4), p.stat().st_size) for p in LESSONS]
+    # rounds run every notebook once, so a slow spell of the machine hits all of them alike
+    runs: dict[str, list] = {name: [] for name, _nb, _size in cases}
+    for _round in range(args.runs):
+        for name, nb, _size in cases:
+            runs[name].append(run_notebook(nb))
     rows = []
-    floor = None
-    for name, nb, committed in cases:
-        runs = [run_notebook(nb) for _ in range(args.runs)]
-        seconds = [r.seconds for r in runs]
-        floor = floor if floor is not None else median(seconds)
+    floor = median([r.seconds for r in runs[cases[0][0]]])
+    for name, _nb, committed in cases:
+        seconds = [r.seconds for r in runs[name]]
         rows.append((name, median(seconds), spread(seconds), median(seconds) / floor,
-                     median([r.kernel_rss_mb for r in runs]), committed / 1024, runs[0].executed_bytes / 1024))
+                     median([r.kernel_rss_mb for r in runs[name]]), committed / 1024,
+                     runs[name][0].executed_bytes / 1024))
     print(f"{'notebook':28} {'run s':>6} {'spread s':>10} {'x floor':>8} {'RSS MB':>7} "
           f"{'committed KB':>13} {'executed KB':>12}")
     for name, med, spr, ratio, rss, committed, executed in rows:

@@ -4,16 +4,23 @@ A kernel's reply can sit unnoticed on its socket until nbclient's wait for it ti
 out (seen with nbclient 0.11 and pyzmq 27 on cells that display widgets or large
 figures: the cell then "takes" the whole timeout and carries on without an error).
 Messages are therefore awaited in short polls that each look again.
+
+Kernels talk over local (IPC) sockets rather than TCP ports: many kernels started at once
+(the classroom benchmark) cannot race for the same port, and the kernel prints no warning
+about unencrypted TCP.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
+from pathlib import Path
 from queue import Empty
 
 import nbformat
+from jupyter_core.paths import jupyter_runtime_dir
 from nbclient import NotebookClient
 
 POLL_SECONDS = 0.02
@@ -50,6 +57,11 @@ def new_client(nb: nbformat.NotebookNode, *, timeout: int = 300, allow_errors: b
     """
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                             store_widget_state=store_widget_state)
+    client.km = client.create_kernel_manager()
+    client.km.transport = "ipc"
+    runtime = Path(jupyter_runtime_dir())
+    runtime.mkdir(parents=True, exist_ok=True)
+    client.km.ip = str(runtime / f"kernel-{uuid.uuid4().hex[:12]}-ipc")
     client.on_notebook_start = lambda **_: poll_in_steps(client)
     return client
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from utils import CourseDataError, load_course
-from utils.data import clear_cache, default_data_dir, read_package, source_line
+from utils.data import cache_dir, clear_cache, default_data_dir, read_package, source_line
 
 PACKAGE = {
     "name": "mini",
@@ -103,6 +103,50 @@ def test_load_is_cached_and_returns_independent_frames(data_dir):
     assert second["muscles"].loc[0, "layer"] == "superficial"
     write(data_dir, "muscles.csv", "garbage")
     assert len(load_course(data_dir)["muscles"]) == 3  # cached: files are read once per process
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(folder))
+    return folder
+
+
+def test_checked_tables_are_cached_on_disk_and_reload_identically(data_dir, cache):
+    first = load_course(data_dir)
+    files = list(cache.glob("tables-*.pickle"))
+    assert len(files) == 1 and cache_dir() == cache
+    clear_cache()
+    again = load_course(data_dir)
+    for name, df in first.items():
+        pd.testing.assert_frame_equal(again[name], df)
+    assert source_line(again["muscles"], 1) == 3
+
+
+def test_a_changed_file_is_checked_again_not_read_from_the_cache(data_dir, cache):
+    load_course(data_dir)
+    clear_cache()
+    write(data_dir, "muscles.csv", MUSCLES.replace("superficial,2", "middle,2"))
+    err = error_for(data_dir)
+    assert err.file == "muscles.csv" and err.column == "layer"
+
+
+def test_a_damaged_cache_file_is_replaced(data_dir, cache):
+    load_course(data_dir)
+    clear_cache()
+    (stale,) = cache.glob("tables-*.pickle")
+    stale.write_bytes(b"not a pickle")
+    assert list(load_course(data_dir)["muscles"]["muscle_id"])[0] == "gastrocnemius"
+    clear_cache()
+    assert list(load_course(data_dir)["muscles"]["muscle_id"])[0] == "gastrocnemius"
+    assert stale.read_bytes()[:1] == b"\x80"  # rewritten as a pickle
+
+
+def test_an_unwritable_cache_folder_only_means_no_cache(data_dir, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(blocker / "cache"))
+    assert len(load_course(data_dir)["muscles"]) == 3
 
 
 def test_missing_file(data_dir):

@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from utils.data import derived
+from utils.display import new_figure, plotly_template, scatter
 from utils.narrative import cite, is_blank, row, table_sources, unique_ids
-from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE, compartment_style, muscle_style
+from utils.style import FONT_FAMILY, OKABE_ITO, compartment_style, muscle_style
 
 Tables = Mapping[str, pd.DataFrame]
 CROSS_SECTION = "leg_cross_section"
@@ -46,24 +48,31 @@ BONE_DRAW_ORDER = ("femur", "tibia", "fibula", "talus", "calcaneus")
 
 # ---------------------------------------------------------------- shapes and names
 
+def _shape_index(df: pd.DataFrame) -> dict:
+    """Return {figure: its rows in drawing order} and {(figure, structure_id): [(table, points)]}."""
+    ordered = df.sort_values(["figure", "structure_table", "structure_id", "point_order"], kind="stable")
+    by_figure = {fig: part for fig, part in ordered.groupby("figure", sort=False)}
+    by_structure: dict = {}
+    for (fig, table, sid), part in ordered.groupby(["figure", "structure_table", "structure_id"], sort=False):
+        by_structure.setdefault((fig, sid), []).append((table, part))
+    return {"figure": by_figure, "structure": by_structure}
+
+
 def shapes(tables: Tables, figure: str) -> pd.DataFrame:
     """Return the figure's rows of figure_shapes, ordered by structure and point; raises KeyError if none."""
-    df = tables["figure_shapes"]
-    out = df[df["figure"] == figure]
-    if out.empty:
+    out = derived(tables["figure_shapes"], "shape_index", _shape_index)["figure"].get(figure)
+    if out is None:
         raise KeyError(f"no shapes for figure {figure!r} in figure_shapes.csv")
-    return out.sort_values(["structure_table", "structure_id", "point_order"], kind="stable")
+    return out
 
 
 def shape(tables: Tables, figure: str, structure_id: str, table: str | None = None) -> pd.DataFrame:
     """Return the points of one structure of a figure; raises KeyError if it is not drawn."""
-    df = shapes(tables, figure)
-    hit = df[df["structure_id"] == structure_id]
-    if table is not None:
-        hit = hit[hit["structure_table"] == table]
-    if hit.empty:
+    parts = derived(tables["figure_shapes"], "shape_index", _shape_index)["structure"].get((figure, structure_id), [])
+    hits = [points for t, points in parts if table is None or t == table]
+    if not hits:
         raise KeyError(f"{structure_id!r} is not drawn in {figure!r} (figure_shapes.csv)")
-    return hit
+    return hits[0] if len(hits) == 1 else pd.concat(hits)
 
 
 def coords(points: pd.DataFrame, closed: bool = False) -> tuple[list[float], list[float]]:
@@ -143,9 +152,11 @@ def _densify(xs: list[float], ys: list[float], step: float = 0.25) -> tuple[list
 
 
 def _layout(fig: go.Figure, title: str, description: str, source_ids: Iterable[str], *,
-            height: int = 560, equal: bool = True) -> go.Figure:
+            height: int = 560, equal: bool = True, notes: Iterable[dict] = ()) -> go.Figure:
+    # annotations are set once: each add_annotation() call rebuilds all earlier ones
     fig.update_layout(
-        template=TEMPLATE, font={"family": FONT_FAMILY, "size": 13}, height=height,
+        annotations=list(fig.layout.annotations) + list(notes),
+        template=plotly_template(), font={"family": FONT_FAMILY, "size": 13}, height=height,
         title={"text": title, "x": 0.0, "xanchor": "left"},
         margin={"l": 10, "r": 10, "t": 60, "b": 10}, showlegend=True,
         legend={"orientation": "v", "x": 1.01, "y": 1.0, "font": {"size": 11}},
@@ -159,16 +170,17 @@ def _layout(fig: go.Figure, title: str, description: str, source_ids: Iterable[s
     return fig
 
 
-def _label(fig: go.Figure, text: str, at: tuple[float, float], anchor: tuple[float, float] | None = None,
+def _label(notes: list[dict], text: str, at: tuple[float, float], anchor: tuple[float, float] | None = None,
            *, size: int = 11, bold: bool = False, xref: str = "x", yref: str = "y") -> None:
+    """Append a label (with a leader line to ``anchor`` if given) to the figure's annotations."""
     text = f"<b>{text}</b>" if bold else text
     common = {"text": text, "font": {"size": size, "color": OKABE_ITO["black"]}, "xref": xref, "yref": yref,
               "bgcolor": "rgba(255,255,255,0.8)"}
     if anchor is None:
-        fig.add_annotation(x=at[0], y=at[1], showarrow=False, **common)
+        notes.append(dict(x=at[0], y=at[1], showarrow=False, **common))
     else:
-        fig.add_annotation(x=anchor[0], y=anchor[1], ax=at[0], ay=at[1], axref=xref, ayref=yref,
-                           showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=OKABE_ITO["grey"], **common)
+        notes.append(dict(x=anchor[0], y=anchor[1], ax=at[0], ay=at[1], axref=xref, ayref=yref,
+                          showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=OKABE_ITO["grey"], **common))
 
 
 # ---------------------------------------------------------------- compartments (lesson 01)
@@ -306,7 +318,8 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
     comps = scheme_compartments(tables, scheme)
     if highlight is not None and highlight not in comps:
         raise ValueError(f"{highlight!r} is not a compartment of the {scheme}-compartment description {comps}")
-    fig = go.Figure()
+    fig = new_figure()
+    notes: list[dict] = []
     for cid in comps:
         pts = shape(tables, CROSS_SECTION, cid, "compartments")
         xs, ys = coords(pts, closed=True)
@@ -315,7 +328,7 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
         hover = f"<b>{structure_name(tables, 'compartments', cid)}</b><br>" + "<br>".join(
             f"{w}: {f}" for w, f in zip(det["what"][:3], det["fact"][:3]))
         faded = highlight is not None and cid != highlight
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=xs, y=ys, mode="lines", fill="toself", fillcolor=st["color"], opacity=0.25 if faded else 0.75,
             fillpattern={"shape": st["pattern"], "fgcolor": OKABE_ITO["black"], "fgopacity": 0.35, "size": 8},
             line={"color": OKABE_ITO["black"], "width": 4 if cid == highlight else 0.5},
@@ -324,29 +337,29 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
         lp = label_position(pts)
         if lp:
             inside = point_in_polygon(lp[0], lp[1], xs, ys)
-            _label(fig, short_compartment_name(tables, cid), lp, None if inside else _anchor(pts),
+            _label(notes, short_compartment_name(tables, cid), lp, None if inside else _anchor(pts),
                    size=13, bold=cid == highlight)
     for bid in ("tibia", "fibula"):
         pts = shape(tables, CROSS_SECTION, bid, "bones")
         xs, ys = coords(pts, closed=True)
         name = structure_name(tables, "bones", bid)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
+        fig.add_trace(scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
                                  line={"color": OKABE_ITO["black"], "width": 1.5}, name=name,
                                  legendgroup="bones", legendgrouptitle={"text": "Bones"},
                                  hoveron="fills", hoverinfo="text", text=f"<b>{name}</b> (bone)"))
-        _label(fig, name, label_position(pts), _anchor(pts), size=12)
+        _label(notes, name, label_position(pts), _anchor(pts), size=12)
     for bid in tables["boundaries"]["boundary_id"]:
         pts = shape(tables, CROSS_SECTION, bid, "boundaries")
         xs, ys = _densify(*coords(pts))
         name = structure_name(tables, "boundaries", bid)
         wall, note = boundary_role(tables, bid, scheme)
         inside = not wall
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=xs, y=ys, mode="lines", name=name, legendgroup="walls", legendgrouptitle={"text": "Walls"},
             line={"color": OKABE_ITO["grey"] if inside else OKABE_ITO["black"],
                   "width": 1.5 if inside else 3, "dash": BOUNDARY_DASH.get(bid, "solid")},
             hoverinfo="text", text=f"<b>{name}</b><br>{note}"))
-        _label(fig, name.replace(" of the leg", ""), label_position(pts), _anchor(pts), size=12)
+        _label(notes, name.replace(" of the leg", ""), label_position(pts), _anchor(pts), size=12)
     df = shapes(tables, CROSS_SECTION)
     for vid in df.loc[df["structure_table"] == "glossary", "structure_id"].drop_duplicates():
         pts = shape(tables, CROSS_SECTION, vid, "glossary")
@@ -354,7 +367,7 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
         st = NERVE_STYLE if kind == "nerve" else ARTERY_STYLE
         name = structure_name(tables, "glossary", vid)
         where = containing_compartment(tables, vid, scheme)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=list(pts["x"]), y=list(pts["y"]), mode="markers", name=name,
             legendgroup=kind, legendgrouptitle={"text": "Nerves (◆)" if kind == "nerve" else "Arteries (●)"},
             marker={"symbol": st["symbol"], "size": 11, "color": st["color"],
@@ -365,14 +378,14 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
         at = (float(pts.iloc[0]["x"]), float(pts.iloc[0]["y"]))
         # a label close to its marker needs no leader line
         near = lp is not None and np.hypot(lp[0] - at[0], lp[1] - at[1]) < 0.8
-        _label(fig, name, lp, None if near else _anchor(pts), size=12)
+        _label(notes, name, lp, None if near else _anchor(pts), size=12)
     title = f"Cross-section of the mid-leg: {scheme}-compartment description"
     if highlight:
         title += f"; {short_compartment_name(tables, highlight).lower()} highlighted"
     sources = list(table_sources(df))
     for cid in comps:
         sources += structure_sources(tables, "compartments", cid)
-    return _layout(fig, title, describe_cross_section(tables, scheme, highlight), sources, height=720)
+    return _layout(fig, title, describe_cross_section(tables, scheme, highlight), sources, height=720, notes=notes)
 
 
 # ---------------------------------------------------------------- layers (lesson 02)
@@ -447,14 +460,14 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
     """Return the cross-section with the posterior muscles of ``layer`` highlighted; raises ValueError."""
     lit_ids = set(layer_muscles(tables, layer)["muscle_id"])  # raises ValueError for an unknown layer
     deep_stop = LAYER_STOPS[layer][1] is None
-    fig = go.Figure()
-    mus = tables["muscles"]
+    fig = new_figure()
+    notes: list[dict] = []
     for cid in scheme_compartments(tables, "four"):
         pts = shape(tables, CROSS_SECTION, cid, "compartments")
         xs, ys = coords(pts, closed=True)
         lit = deep_stop and cid == LAYER_STOPS[layer][0]
         name = structure_name(tables, "compartments", cid)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=xs, y=ys, mode="lines", fill="toself", name=name, legendgroup="compartments",
             legendgrouptitle={"text": "Compartments"},
             fillcolor=compartment_style(cid)["color"] if lit else "#F2F2F2", opacity=0.8 if lit else 0.6,
@@ -464,11 +477,11 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
         if lit:
             deep = layer_muscles(tables, layer)
             here = [n for n, j in zip(deep["name"], deep["joints_crossed"]) if _at_mid_leg(j)]
-            _label(fig, "Deep muscles at this level:<br>" + ",<br>".join(here), label_position(pts), size=11)
+            _label(notes, "Deep muscles at this level:<br>" + ",<br>".join(here), label_position(pts), size=11)
     for bid in ("tibia", "fibula"):
         pts = shape(tables, CROSS_SECTION, bid, "bones")
         xs, ys = coords(pts, closed=True)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
+        fig.add_trace(scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
                                  line={"color": OKABE_ITO["black"], "width": 1.5},
                                  name=structure_name(tables, "bones", bid), legendgroup="bones",
                                  legendgrouptitle={"text": "Bones"}, hoveron="fills", hoverinfo="text",
@@ -476,7 +489,7 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
     pts = shape(tables, CROSS_SECTION, "transverse_intermuscular_septum", "boundaries")
     xs, ys = _densify(*coords(pts))
     septum = structure_name(tables, "boundaries", "transverse_intermuscular_septum")
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=septum, hoverinfo="text", text=septum,
+    fig.add_trace(scatter(x=xs, y=ys, mode="lines", name=septum, hoverinfo="text", text=septum,
                              line={"color": OKABE_ITO["black"], "width": 2.5, "dash": "dashdot"}))
     drawn = shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"].drop_duplicates()
     # areas first, then the thin tendons on top so they stay visible
@@ -489,7 +502,7 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
         stop = _stop_of(tables, mid)
         hover = f"<b>{r['name']}</b><br>layer: {stop}"
         if pts.iloc[0]["kind"] == "point":
-            fig.add_trace(go.Scatter(
+            fig.add_trace(scatter(
                 x=list(pts["x"]), y=list(pts["y"]), mode="markers", name=f"{r['name']} (tendon)",
                 legendgroup="muscles", legendgrouptitle={"text": "Calf muscles"},
                 marker={"symbol": st["symbol"], "size": TENDON_SIZE[lit], "color": st["color"] if lit else "white",
@@ -498,7 +511,7 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
                 if stop == "intermediate" else hover + "<br>(its thin tendon at this level)"))
         else:
             xs, ys = coords(pts, closed=True)
-            fig.add_trace(go.Scatter(
+            fig.add_trace(scatter(
                 x=xs, y=ys, mode="lines", fill="toself", name=r["name"], legendgroup="muscles",
                 legendgrouptitle={"text": "Calf muscles"},
                 fillcolor=st["color"] if lit else "white", opacity=0.85 if lit else 0.5,
@@ -507,13 +520,20 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
                 hoveron="fills", hoverinfo="text", text=hover))
         lp = label_position(pts)
         if lp:
-            _label(fig, str(r["name"]) + (" (tendon)" if pts.iloc[0]["kind"] == "point" else ""), lp,
+            _label(notes, str(r["name"]) + (" (tendon)" if pts.iloc[0]["kind"] == "point" else ""), lp,
                    _anchor(pts) if pts.iloc[0]["kind"] == "point" else None, size=12, bold=lit)
-    sources = list(table_sources(shapes(tables, CROSS_SECTION))) + list(table_sources(
-        mus[mus["muscle_id"].isin(set(drawn)) | mus["muscle_id"].isin(lit_ids)]))
-    sources += list(row(tables, "glossary", "muscle_layer")["source_ids"])
     return _layout(fig, f"Layers of the back of the leg: {layer} highlighted",
-                   describe_layers(tables, layer), sources, height=640)
+                   describe_layers(tables, layer), layers_sources(tables, layer), height=640, notes=notes)
+
+
+def layers_sources(tables: Tables, layer: str) -> tuple[str, ...]:
+    """Return the source ids the layers figure cites: the drawing, the muscles drawn or lit, the term "layer"."""
+    mus = tables["muscles"]
+    drawn = set(shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"])
+    lit = set(layer_muscles(tables, layer)["muscle_id"])
+    ids = list(table_sources(shapes(tables, CROSS_SECTION))) + list(table_sources(mus[mus["muscle_id"].isin(drawn | lit)]))
+    ids += list(row(tables, "glossary", "muscle_layer")["source_ids"])
+    return unique_ids([tuple(ids)])
 
 
 # ---------------------------------------------------------------- bones and attachments (lesson 03)
@@ -596,7 +616,8 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
         row(tables, "muscles", muscle_id)
     if marker is not None:
         row(tables, "landmarks", marker)
-    fig = go.Figure()
+    fig = new_figure()
+    notes: list[dict] = []
     df = shapes(tables, BONES_VIEW)
     # the talus goes first so the malleoli of the leg bones are drawn over it
     for bid in sorted(_bone_order(df[df["structure_table"] == "bones"]["structure_id"].unique()),
@@ -605,12 +626,12 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
         xs, ys = coords(pts, closed=True)
         name = structure_name(tables, "bones", bid)
         # in a label question the bones carry no hover text, which would give the answer away
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL, name=name,
+        fig.add_trace(scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL, name=name,
                                  line={"color": OKABE_ITO["black"], "width": 1.5}, showlegend=False,
                                  hoveron="fills", hoverinfo="skip" if marker is not None else "text",
                                  text=None if marker is not None else f"<b>{name}</b> (bone)"))
         if marker is None:
-            _label(fig, name, label_position(pts), size=12, bold=True)
+            _label(notes, name, label_position(pts), size=12, bold=True)
     for lm in df[df["structure_table"] == "landmarks"]["structure_id"].drop_duplicates():
         pts = shape(tables, BONES_VIEW, lm, "landmarks")
         kind = pts.iloc[0]["kind"]
@@ -621,31 +642,30 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
         tendon = lm == "calcaneal_tendon"
         if kind == "area":
             xs, ys = coords(pts, closed=True)
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor="rgba(0,0,0,0.04)",
+            fig.add_trace(scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor="rgba(0,0,0,0.04)",
                                      line={"color": OKABE_ITO["grey"], "width": 1, "dash": "dot"},
                                      hoveron="fills+points", **common))
         elif kind == "line":
             xs, ys = _densify(*coords(pts))
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines",
+            fig.add_trace(scatter(x=xs, y=ys, mode="lines",
                                      line={"color": OKABE_ITO["black"], "width": 6 if tendon else 2.5,
                                            "dash": "solid" if tendon else "dot"}, opacity=0.5 if tendon else 1,
                                      **common))
         else:
-            fig.add_trace(go.Scatter(x=list(pts["x"]), y=list(pts["y"]), mode="markers",
+            fig.add_trace(scatter(x=list(pts["x"]), y=list(pts["y"]), mode="markers",
                                      marker={"symbol": "x-thin", "size": 9, "color": OKABE_ITO["black"],
                                              "line": {"width": 2}}, **common))
         lp = label_position(pts)
         if marker is None and lp:
-            _label(fig, name, lp, _anchor(pts), size=10)
+            _label(notes, name, lp, _anchor(pts), size=10)
         if marker == lm:
             ax, ay = _anchor(pts)
-            fig.add_trace(go.Scatter(x=[ax], y=[ay], mode="markers+text", text=["?"], textposition="middle right",
+            fig.add_trace(scatter(x=[ax], y=[ay], mode="markers+text", text=["?"], textposition="middle right",
                                      textfont={"size": 26, "color": OKABE_ITO["vermillion"]},
                                      marker={"symbol": "star", "size": 20, "color": OKABE_ITO["vermillion"],
                                              "line": {"color": OKABE_ITO["black"], "width": 1}},
                                      name="the landmark asked about", hoverinfo="text",
                                      hovertext="the landmark asked about"))
-    sources = list(table_sources(df[df["structure_table"].isin(["bones", "landmarks"])]))
     title = "Back of the right leg bones: landmarks"
     if muscle_id is not None and marker is None:
         name = structure_name(tables, "muscles", muscle_id)
@@ -654,7 +674,7 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
         for a in att.to_dict("records"):
             pts = shape(tables, BONES_VIEW, a["attachment_id"], "attachments")
             xs, ys = coords(pts, closed=True)
-            fig.add_trace(go.Scatter(
+            fig.add_trace(scatter(
                 x=xs, y=ys, mode="lines", fill="toself", fillcolor=st["color"], opacity=0.9,
                 fillpattern={"shape": st["pattern"], "fgcolor": OKABE_ITO["black"], "fgopacity": 0.5, "size": 6},
                 line={"color": OKABE_ITO["black"], "width": 1.5},
@@ -663,26 +683,36 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
                 hoveron="fills+points", hoverinfo="text",
                 text=f"<b>{name}, {a['end']} attachment</b><br>{a['description']}<br>"
                      f"{cite(tables, a['source_ids'])}", meta=a["attachment_id"]))
-            sources += list(a["source_ids"])
         pull = shape(tables, BONES_VIEW, muscle_id, "muscles")
         xs, ys = coords(pull)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(scatter(
             x=xs, y=ys, mode="lines+markers", name=f"{name}: line of pull",
             line={"color": st["color"], "width": 4, "dash": st["dash"]},
             marker={"symbol": st["symbol"], "size": [12] + [0] * (len(xs) - 2) + [12],
                     "color": st["color"], "line": {"color": OKABE_ITO["black"], "width": 1}},
             hoverinfo="text", text=f"<b>{name}</b>: line of pull<br>{_distal_route(tables, muscle_id)}"))
-        sources += list(table_sources(pull))
         title = f"Back of the right leg bones: {name.lower()} attachments and line of pull"
     elif marker is not None:
         title = "Which landmark is marked “?”"
-    _layout(fig, title, describe_bones(tables, muscle_id if marker is None else None, marker), sources,
-            height=820, equal=False)
+    shown = muscle_id if marker is None else None
+    _layout(fig, title, describe_bones(tables, shown, marker), bones_sources(tables, shown),
+            height=820, equal=False, notes=notes)
     # a schematic: the long bones are shortened a little (y scaled 0.75) so the drawing fits a screen
     fig.update_xaxes(range=list(BONES_X_RANGE))
     fig.update_yaxes(range=list(BONES_Y_RANGE), scaleanchor="x", scaleratio=BONES_Y_SCALE)
     fig.update_layout(legend={"x": 0.72, "y": 0.98, "bgcolor": "rgba(255,255,255,0.9)"})
     return fig
+
+
+def bones_sources(tables: Tables, muscle_id: str | None = None) -> tuple[str, ...]:
+    """Return the source ids the bones view cites: its bones and landmarks, and a muscle's attachments and pull."""
+    df = shapes(tables, BONES_VIEW)
+    ids = list(table_sources(df[df["structure_table"].isin(["bones", "landmarks"])]))
+    if muscle_id is not None:
+        for group in attachments_of(tables, muscle_id)["source_ids"]:
+            ids += list(group)
+        ids += list(table_sources(shape(tables, BONES_VIEW, muscle_id, "muscles")))
+    return unique_ids([tuple(ids)])
 
 
 def label_question_figure(tables: Tables, question_id: str) -> go.Figure:
@@ -754,20 +784,21 @@ def directions_figure(tables: Tables, term: str | None = None) -> go.Figure:
     if term is not None and term not in DIRECTION_TERMS:
         raise ValueError(f"term must be one of {DIRECTION_TERMS}, not {term!r}")
     from plotly.subplots import make_subplots
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.06,
-                        subplot_titles=("Back of the leg (posterior view)", "Cross-section (seen from above)"))
+    fig = new_figure(make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.06,
+                                   subplot_titles=("Back of the leg (posterior view)", "Cross-section (seen from above)")))
+    notes: list[dict] = []
     for col, figure, ids in ((1, BONES_VIEW, ("femur", "tibia", "fibula", "talus", "calcaneus")),
                              (2, CROSS_SECTION, ("tibia", "fibula"))):
         if col == 2:
             xs, ys = coords(shape(tables, CROSS_SECTION, "crural_fascia", "boundaries"))
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor="#FBEBD0",
+            fig.add_trace(scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor="#FBEBD0",
                                      line={"color": OKABE_ITO["black"], "width": 2}, hoverinfo="text",
                                      text=structure_name(tables, "boundaries", "crural_fascia"),
                                      showlegend=False), row=1, col=2)
         for bid in ids:
             pts = shape(tables, figure, bid, "bones")
             xs, ys = coords(pts, closed=True)
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
+            fig.add_trace(scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=BONE_FILL,
                                      line={"color": OKABE_ITO["black"], "width": 1.2}, hoverinfo="text",
                                      text=structure_name(tables, "bones", bid), showlegend=False), row=1, col=col)
             axis = "" if col == 1 else "2"
@@ -777,28 +808,28 @@ def directions_figure(tables: Tables, term: str | None = None) -> go.Figure:
             _bx, by = centroid(pts)
             gap = 0.6 if col == 1 else 0.2
             left = bid == "tibia"  # the medial bone is labelled on its medial (left) side
-            fig.add_annotation(x=float(pts["x"].min()) - gap if left else float(pts["x"].max()) + gap, y=by,
+            notes.append(dict(x=float(pts["x"].min()) - gap if left else float(pts["x"].max()) + gap, y=by,
                                xref=f"x{axis}", yref=f"y{axis}", text=name, showarrow=False,
                                xanchor="right" if left else "left", font={"size": 12, "color": OKABE_ITO["black"]},
-                               bgcolor="rgba(255,255,255,0.7)")
+                               bgcolor="rgba(255,255,255,0.7)"))
     fas = shape(tables, CROSS_SECTION, "crural_fascia", "boundaries")
     low = fas.loc[fas["y"].idxmin()]
-    fig.add_annotation(x=float(low["x"]), y=float(low["y"]), xref="x2", yref="y2", text="skin (outer surface)",
-                       showarrow=False, yshift=-14, font={"size": 12, "color": OKABE_ITO["black"]})
+    notes.append(dict(x=float(low["x"]), y=float(low["y"]), xref="x2", yref="y2", text="skin (outer surface)",
+                       showarrow=False, yshift=-14, font={"size": 12, "color": OKABE_ITO["black"]}))
     sources = list(row(tables, "glossary", "calcaneus_term")["source_ids"])
     for arrow in direction_arrows(tables):
         lit = term is None or arrow["term"] == term
         axis = "" if arrow["panel"] == "bones" else "2"
         color = OKABE_ITO["blue"] if term is not None and lit else (OKABE_ITO["black"] if lit else "#BBBBBB")
-        fig.add_annotation(x=arrow["x1"], y=arrow["y1"], ax=arrow["x0"], ay=arrow["y0"],
+        notes.append(dict(x=arrow["x1"], y=arrow["y1"], ax=arrow["x0"], ay=arrow["y0"],
                            xref=f"x{axis}", yref=f"y{axis}", axref=f"x{axis}", ayref=f"y{axis}",
                            showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=4 if term == arrow["term"] else 2,
-                           arrowcolor=color, text="")
-        fig.add_annotation(x=arrow["x1"], y=arrow["y1"], xref=f"x{axis}", yref=f"y{axis}",
+                           arrowcolor=color, text=""))
+        notes.append(dict(x=arrow["x1"], y=arrow["y1"], xref=f"x{axis}", yref=f"y{axis}",
                            text=f"<b>{arrow['term']}</b>" if arrow["term"] == term else arrow["term"],
                            showarrow=False, bgcolor="rgba(255,255,255,0.85)",
                            font={"size": 15 if arrow["term"] == term else 12, "color": color},
-                           yshift=12 if arrow["y1"] >= arrow["y0"] else -12)
+                           yshift=12 if arrow["y1"] >= arrow["y0"] else -12))
     for t in DIRECTION_TERMS:
         sources += list(row(tables, "glossary", t)["source_ids"])
     # only the shapes this figure draws (the bones, the outline of the leg and the deep posterior centre)
@@ -807,7 +838,7 @@ def directions_figure(tables: Tables, term: str | None = None) -> go.Figure:
         for sid in ids:
             sources += list(table_sources(shape(tables, figure, sid)))
     title = "Directional terms" + (f": {term}" if term else "")
-    _layout(fig, title, describe_directions(tables, term), sources, height=620, equal=False)
+    _layout(fig, title, describe_directions(tables, term), sources, height=620, equal=False, notes=notes)
     fig.update_layout(showlegend=False)
     fig.update_yaxes(scaleanchor="x", scaleratio=1, row=1, col=1)
     fig.update_yaxes(scaleanchor="x2", scaleratio=1, row=1, col=2)
@@ -867,14 +898,14 @@ def plantaris_figure(tables: Tables, result: Mapping) -> go.Figure:
     """Return a dot plot: simulated and expected counts for the class, and each study's figure as a count."""
     n = result["n_students"]
     st = study_rates(tables)
-    fig = go.Figure()
+    fig = new_figure()
     ys = list(st["label"])
     lo = [n * v / 100 for v in st["absence_percent_low"]]
     hi = [n * v / 100 for v in st["absence_percent_high"]]
     ranged = [a != b for a, b in zip(lo, hi)]
     for y, a, b, r in zip(ys, lo, hi, ranged):
         if r:
-            fig.add_trace(go.Scatter(x=[a, b], y=[y, y], mode="lines", line={"color": OKABE_ITO["grey"], "width": 8},
+            fig.add_trace(scatter(x=[a, b], y=[y, y], mode="lines", line={"color": OKABE_ITO["grey"], "width": 8},
                                      showlegend=False, hoverinfo="text",
                                      text=f"{y}: {a:.1f} to {b:.1f} of {n}"))
     px, py, pt = [], [], []
@@ -883,17 +914,17 @@ def plantaris_figure(tables: Tables, result: Mapping) -> go.Figure:
             px.append(v)
             py.append(y)
             pt.append(f"{y}<br>{v:.1f} of {n} students" + ("" if a == b else f" (range {a:.1f} to {b:.1f})"))
-    fig.add_trace(go.Scatter(x=px, y=py, mode="markers", name="each study's figure (a range: bar between two squares)",
+    fig.add_trace(scatter(x=px, y=py, mode="markers", name="each study's figure (a range: bar between two squares)",
                              marker={"symbol": "square", "size": 11, "color": OKABE_ITO["blue"]},
                              hoverinfo="text", text=pt))
     you = "your simulated class"
-    fig.add_trace(go.Scatter(
+    fig.add_trace(scatter(
         x=[result["absent"]], y=[you], mode="markers+text", name=f"simulated: {result['absent']} of {n}",
         marker={"symbol": "diamond", "size": 18, "color": OKABE_ITO["vermillion"],
                 "line": {"color": OKABE_ITO["black"], "width": 1}},
         text=[f"  {result['absent']}"], textposition="middle right", hoverinfo="text",
         hovertext=f"simulated: {result['absent']} of {n}"))
-    fig.add_trace(go.Scatter(x=[result["expected"]] * 2, y=[you, ys[0]], mode="lines",
+    fig.add_trace(scatter(x=[result["expected"]] * 2, y=[you, ys[0]], mode="lines",
                              line={"dash": "dash", "color": OKABE_ITO["black"], "width": 2},
                              name=f"expected at {result['absence_percent']:g}%: {result['expected']:.1f}",
                              hoverinfo="text", text=f"expected on average: {result['expected']:.1f} of {n}"))

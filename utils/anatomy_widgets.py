@@ -150,7 +150,7 @@ def layers_explorer(tables: Tables, probe: bool = False) -> widgets.VBox:
     slider.observe(lambda _c: _render(out, lambda: _show_figure(af.layers_figure(tables, slider.value))),
                    names="value")
     _render(out, lambda: _show_figure(af.layers_figure(tables, slider.value)))
-    sources = [s for layer in af.LAYER_ORDER for s in af.layers_figure(tables, layer).layout.meta["source_ids"]]
+    sources = [s for layer in af.LAYER_ORDER for s in af.layers_sources(tables, layer)]
     return _box([slider], out, slider, probe, sources)
 
 
@@ -230,6 +230,6 @@ def attachments_explorer(tables: Tables, probe: bool = True) -> widgets.VBox:
 
     choose.observe(lambda _c: _render(out, draw), names="value")
     _render(out, draw)
-    sources = [s for m in muscles for s in af.bones_figure(tables, m).layout.meta["source_ids"]]
+    sources = [s for m in muscles for s in af.bones_sources(tables, m)]
     sources += narrative.table_sources(tables["attachments"])
     return _box([choose], out, choose, probe, sources)

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from utils.display import show_figure
+from utils.display import description_html, new_figure, plotly_template, scatter, show_figure
 from utils.narrative import cite, row, unique_ids
-from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE, muscle_style
+from utils.style import FONT_FAMILY, OKABE_ITO, muscle_style
 
 Tables = Mapping[str, pd.DataFrame]
 PROBE = "course-probe"
@@ -145,25 +145,25 @@ def thompson_figure(tendon_intact: bool, squeezed: bool, source_ids: Iterable[st
     t = np.linspace(0, 2 * np.pi, 60)
     squeeze = 0.7 if squeezed else 1.0
     data = [
-        go.Scatter(x=[-0.5, 5.4, 5.4, -0.5, -0.5], y=[-0.25, -0.25, -0.9, -0.9, -0.25], mode="lines",
+        scatter(x=[-0.5, 5.4, 5.4, -0.5, -0.5], y=[-0.25, -0.25, -0.9, -0.9, -0.25], mode="lines",
                    fill="toself", fillcolor="#E6E6E6", line={"color": OKABE_ITO["grey"]},
                    name="examination couch", hoverinfo="name"),
-        go.Scatter(x=[0.0, ankle[0]], y=[0.0, ankle[1]], mode="lines", name="leg (tibia)",
+        scatter(x=[0.0, ankle[0]], y=[0.0, ankle[1]], mode="lines", name="leg (tibia)",
                    line={"color": "black", "width": 6}, hoverinfo="name"),
-        go.Scatter(x=[heel[0], ankle[0], toe[0]], y=[heel[1], ankle[1], toe[1]], mode="lines+markers",
+        scatter(x=[heel[0], ankle[0], toe[0]], y=[heel[1], ankle[1], toe[1]], mode="lines+markers",
                    name="foot (heel, ankle, toes)", line={"color": OKABE_ITO["orange"], "width": 8},
                    marker={"symbol": "circle", "size": 10}, hoverinfo="name"),
-        go.Scatter(x=(2.2 + 1.8 * np.cos(t)).round(3).tolist(),
+        scatter(x=(2.2 + 1.8 * np.cos(t)).round(3).tolist(),
                    y=(0.9 + 0.6 * squeeze * np.sin(t)).round(3).tolist(),
                    fill="toself", mode="lines", name="calf muscles", hoverinfo="name",
                    line={"color": calf["color"]}, fillcolor=calf["color"], opacity=0.6,
                    fillpattern={"shape": calf["pattern"]}),
     ]
     if tendon_intact:
-        data.append(go.Scatter(x=[4.0, heel[0]], y=[0.9, heel[1]], mode="lines", name="calcaneal tendon (intact)",
+        data.append(scatter(x=[4.0, heel[0]], y=[0.9, heel[1]], mode="lines", name="calcaneal tendon (intact)",
                                line={"color": "black", "width": 4}, hoverinfo="name"))
     else:
-        data.append(go.Scatter(x=[4.0, 4.7, None, 5.2, heel[0]], y=[0.9, 0.85, None, 0.8, heel[1]],
+        data.append(scatter(x=[4.0, 4.7, None, 5.2, heel[0]], y=[0.9, 0.85, None, 0.8, heel[1]],
                                mode="lines", name="calcaneal tendon (torn: gap)",
                                line={"color": "black", "width": 4, "dash": "dot"}, hoverinfo="name"))
     notes = [
@@ -176,8 +176,8 @@ def thompson_figure(tendon_intact: bool, squeezed: bool, source_ids: Iterable[st
          "yref": "paper", "x": 0.0, "y": -0.12, "showarrow": False, "xanchor": "left",
          "font": {"size": 11, "color": OKABE_ITO["grey"]}},
     ]
-    fig = go.Figure(data=data, layout={
-        "template": TEMPLATE, "font": {"family": FONT_FAMILY, "size": 14}, "height": 380,
+    fig = new_figure(data=data, layout={
+        "template": plotly_template(), "font": {"family": FONT_FAMILY, "size": 14}, "height": 380,
         "title": {"text": "Thompson test, patient face down (schematic)", "x": 0.0, "xanchor": "left"},
         "annotations": notes, "margin": {"l": 20, "r": 20, "t": 60, "b": 60},
         "xaxis": {"visible": False, "range": [-0.5, 10.5]},
@@ -228,8 +228,7 @@ class ThompsonTest(widgets.VBox):
     def redraw(self) -> None:
         """Show the schematic and its description for the current settings."""
         fig = thompson_figure(self.tendon.value, self.squeeze.value, self.course_source_ids)
-        self.description.value = (f'<p class="course-figure-description"><strong>Figure description.</strong> '
-                                  f'{html.escape(fig.layout.meta["description"])}</p>')
+        self.description.value = description_html(fig.layout.meta["description"])
         _show(self.output, fig)
 
     def _on_change(self, _change) -> None:
@@ -282,6 +281,5 @@ class CompartmentWalls(widgets.VBox):
     def redraw(self) -> None:
         """Show the highlighted cross-section, its description and the wall list."""
         fig = self._af.cross_section_figure(self.tables, "four", highlight=self.compartment.value)
-        self.walls.value = (self.walls_html() + '<p class="course-figure-description"><strong>Figure description.'
-                            f'</strong> {html.escape(fig.layout.meta["description"])}</p>')
+        self.walls.value = self.walls_html() + description_html(fig.layout.meta["description"])
         _show(self.output, fig)

@@ -5,28 +5,45 @@ describes every table and column (type, required, allowed values, pattern,
 unit, foreign keys); :func:`load_course` checks each file against it and
 returns typed DataFrames, or raises :class:`CourseDataError` naming the file,
 line, column, value and what was expected.
+
+Checking every cell takes a few tenths of a second, paid by every lesson. Tables that
+passed are therefore kept in a cache file (``$COURSE_CACHE_DIR``, else the user's
+cache folder) named by a hash of the data files, this loader and the library
+versions: any change to them means a fresh check.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
+import pickle
 import re
+import sys
+import tempfile
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 DATA_DIR_ENV = "COURSE_DATA_DIR"
+CACHE_DIR_ENV = "COURSE_CACHE_DIR"
+_CACHE_PREFIX = "tables-"
 PACKAGE_FILE = "datapackage.json"
 FIELD_TYPES = ("string", "integer", "number", "boolean", "list", "date")
 _DTYPES = {"string": "str", "integer": "Int64", "number": "float64", "boolean": "boolean", "date": "str"}
 _TRUE = {"true"}
 _FALSE = {"false"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_T = TypeVar("_T")
+# Lookups built from a table, per table object: {id(df): {name: value}}.
+_DERIVED: dict[int, dict[str, object]] = {}
 
 
 class CourseDataError(ValueError):
@@ -370,9 +387,79 @@ def source_line(df: pd.DataFrame, position: int) -> int | None:
     return lines[position] if lines and 0 <= position < len(lines) else None
 
 
-@lru_cache(maxsize=8)
-def _load_cached(data_dir: str) -> dict[str, pd.DataFrame]:
-    path = Path(data_dir)
+def derived(df: pd.DataFrame, name: str, build: Callable[[pd.DataFrame], _T]) -> _T:
+    """Return ``build(df)``, built once per table object and kept while the table lives.
+
+    Loaded tables are only read, never changed in place (a changed table is a new object
+    with its own entry), so a lookup built once stays right.
+    """
+    key = id(df)
+    entry = _DERIVED.get(key)
+    if entry is None:
+        entry = _DERIVED[key] = {}
+        weakref.finalize(df, _DERIVED.pop, key, None)
+    if name not in entry:
+        entry[name] = build(df)
+    return entry[name]  # type: ignore[return-value]
+
+
+def rows_by_id(df: pd.DataFrame) -> dict:
+    """Return {id: row as a dict} keyed by the table's first column (first row wins)."""
+
+    def build(frame: pd.DataFrame) -> dict:
+        out: dict = {}
+        for record in frame.to_dict("records"):
+            out.setdefault(record[frame.columns[0]], record)
+        return out
+
+    return derived(df, "rows_by_id", build)
+
+
+def cache_dir() -> Path:
+    """Return where checked tables are cached: $COURSE_CACHE_DIR, else <user cache folder>/posterior-leg-course."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "posterior-leg-course"
+
+
+def _fingerprint(data_dir: Path) -> str:
+    """Return a hash of everything the checked tables depend on: data files, checking code, versions."""
+    digest = hashlib.sha256(f"{sys.version}|{pd.__version__}".encode())
+    here = Path(__file__)
+    for path in [here, here.with_name("question_checks.py")] + sorted(p for p in data_dir.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _read_cache(path: Path) -> dict[str, pd.DataFrame] | None:
+    try:
+        with path.open("rb") as handle:
+            frames = pickle.load(handle)
+    except OSError:  # no cache yet, or a folder that cannot be read
+        return None
+    except Exception:  # a damaged or foreign cache file: check the tables again (and overwrite it)
+        return None
+    ok = isinstance(frames, dict) and all(isinstance(df, pd.DataFrame) for df in frames.values())
+    return frames if ok else None
+
+
+def _write_cache(path: Path, frames: dict[str, pd.DataFrame]) -> None:
+    """Write the cache atomically; a folder that cannot be written just means no cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{_CACHE_PREFIX}*.pickle"):
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tables-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(frames, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _check_and_build(path: Path) -> dict[str, pd.DataFrame]:
     resources = read_package(path)
     tables = {r.name: _load_table(path, r) for r in resources}
     _check_foreign_keys(tables)
@@ -380,6 +467,19 @@ def _load_cached(data_dir: str) -> dict[str, pd.DataFrame]:
     if "questions" in frames:
         from utils.question_checks import check_question_bank
         check_question_bank(frames)
+    return frames
+
+
+@lru_cache(maxsize=8)
+def _load_cached(data_dir: str) -> dict[str, pd.DataFrame]:
+    path = Path(data_dir)
+    if not (path / PACKAGE_FILE).is_file():
+        return _check_and_build(path)  # raises the loader's own message
+    cache_file = cache_dir() / f"{_CACHE_PREFIX}{_fingerprint(path)[:40]}.pickle"
+    frames = _read_cache(cache_file)
+    if frames is None:
+        frames = _check_and_build(path)
+        _write_cache(cache_file, frames)
     return frames
 
 

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from utils.display import bar, new_figure, plotly_template, scatter
 from utils.narrative import table_sources
-from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE, muscle_style
+from utils.style import FONT_FAMILY, OKABE_ITO, muscle_style
 
 EXPLORER_MUSCLES = ("gastrocnemius_medial", "gastrocnemius_lateral", "soleus")
 GASTROCNEMIUS_HEADS = ("gastrocnemius_medial", "gastrocnemius_lateral")
@@ -54,7 +55,7 @@ def _sources_text(source_ids: Iterable[str]) -> str:
 def _base_layout(title: str, caption: str, height: int = 430) -> dict:
     """Return the shared layout: title with the caption (model, n, sources) as subtitle, legend below."""
     return {
-        "template": TEMPLATE,
+        "template": plotly_template(),
         "font": {"family": FONT_FAMILY, "size": 14},
         "title": {"text": title, "x": 0.0, "xanchor": "left",
                   "subtitle": {"text": caption, "font": {"size": 11, "color": "#555555"}}},
@@ -291,8 +292,7 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
     hi = float(np.max(straight))
     pad = 0.08 * (hi - lo)
     layout["yaxis"]["range"] = [lo - pad, hi + pad]
-    # one validation pass through plotly expands the template into plain JSON for the browser
-    fig = json.loads(go.Figure({"data": data, "layout": layout}).to_json())
+    fig = json.loads(new_figure({"data": data, "layout": layout}).to_json())
     return apply_explorer_changes(fig, explorer_changes(setup, knee_deg, ankle_deg))
 
 
@@ -507,7 +507,7 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
     for label, knee, dash, symbol in (("knee straight", r.knee_straight_deg, "solid", "circle"),
                                       ("knee bent", r.knee_bent_deg, "dot", "square")):
         y = [round(geometry.query(knee, a)[shown]["length_m"] * 1000.0, 1) for a in ankle]
-        data.append(go.Scatter(x=ankle, y=y, mode="lines+markers", name=f"{name}, {label} ({_fmt_deg(knee)})",
+        data.append(scatter(x=ankle, y=y, mode="lines+markers", name=f"{name}, {label} ({_fmt_deg(knee)})",
                                line={"color": st["color"], "dash": dash, "width": 3},
                                marker={"symbol": symbol, "size": 7, "color": st["color"]},
                                hovertemplate=f"{name}<br>{label}<br>ankle %{{x}}°<br>"
@@ -515,13 +515,13 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
                                xaxis="x", yaxis="y"))
     if shown in r.limit_lengths_m:
         limit_mm = r.limit_lengths_m[shown] * 1000.0
-        data.append(go.Scatter(x=[ankle[0], ankle[-1]], y=[limit_mm, limit_mm], mode="lines",
+        data.append(scatter(x=[ankle[0], ankle[-1]], y=[limit_mm, limit_mm], mode="lines",
                                name="length limit of the tight unit", line={"color": "black", "dash": "dash"},
                                hovertemplate="length limit %{y:.1f} mm<extra></extra>", xaxis="x", yaxis="y"))
     labels = [f"knee straight ({_fmt_deg(r.knee_straight_deg)})", f"knee bent ({_fmt_deg(r.knee_bent_deg)})"]
     values = [round(r.straight_deg, 1), round(r.bent_deg, 1)]
     texts = [("≥ " if c else "") + _fmt_deg(v) for v, c in zip(values, (r.straight_capped, r.bent_capped))]
-    data.append(go.Bar(x=labels, y=values, text=texts, textposition="outside", name="dorsiflexion reached",
+    data.append(bar(x=labels, y=values, text=texts, textposition="outside", name="dorsiflexion reached",
                        marker={"color": OKABE_ITO["grey"], "pattern": {"shape": ["", "/"]},
                                "line": {"color": "black", "width": 1}},
                        hovertemplate="%{x}<br>dorsiflexion reached %{y:.0f}°<extra></extra>",
@@ -538,7 +538,7 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
         "yaxis2": {"anchor": "x2", "title": {"text": "dorsiflexion reached (°)"},
                    "range": [min(0.0, min(values)) - 5, ankle[-1] + 8]},
     })
-    fig = go.Figure(data=data, layout=layout)
+    fig = new_figure(data=data, layout=layout)
     return _with_meta(fig, silfverskiold_description(r, names, source_ids), source_ids)
 
 
@@ -611,7 +611,7 @@ def gait_emg_figure(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[s
         x, y = _emg_curve(emg, m)
         st = muscle_style(m)
         name = _name(names, m)
-        data.append(go.Scatter(x=x, y=y, mode="lines+markers", name=name,
+        data.append(scatter(x=x, y=y, mode="lines+markers", name=name,
                                line={"color": st["color"], "dash": st["dash"], "width": 2.5},
                                marker={"symbol": st["symbol"], "size": 7, "maxdisplayed": 14},
                                hovertemplate=f"{name}<br>%{{x:.0f}} % of the cycle<br>"
@@ -625,7 +625,7 @@ def gait_emg_figure(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[s
     layout.update({"shapes": shapes,
                    "xaxis": {"title": {"text": "% of the gait cycle (0 = right foot strikes)"}, "range": [0, 100]},
                    "yaxis": {"title": {"text": "activity (fraction of its peak)"}, "range": [0, 1.05]}})
-    fig = go.Figure(data=data, layout=layout)
+    fig = new_figure(data=data, layout=layout)
     return _with_meta(fig, gait_emg_description(emg, phases, muscles, names),
                       table_sources(emg) + table_sources(phases))
 
@@ -657,18 +657,18 @@ def phase_share_figure(shares: Mapping[str, float], time_shares: Mapping[str, fl
     act = [round(100 * shares[p], 1) for p in phases]
     dur = [round(100 * time_shares.get(p, 0.0), 1) for p in phases]
     data = [
-        go.Bar(x=phases, y=act, name=f"{name}: share of its activity", text=[f"{v:.0f} %" for v in act],
+        bar(x=phases, y=act, name=f"{name}: share of its activity", text=[f"{v:.0f} %" for v in act],
                textposition="outside", marker={"color": st["color"], "pattern": {"shape": st["pattern"]},
                                                "line": {"color": "black", "width": 1}},
                hovertemplate=f"{name}<br>%{{x}}: %{{y:.0f}} % of its activity<extra></extra>"),
-        go.Bar(x=phases, y=dur, name="share of the cycle's time", text=[f"{v:.0f} %" for v in dur],
+        bar(x=phases, y=dur, name="share of the cycle's time", text=[f"{v:.0f} %" for v in dur],
                textposition="outside", marker={"color": "white", "line": {"color": "black", "width": 1.5}},
                hovertemplate="%{x}: %{y:.0f} % of the cycle's time<extra></extra>"),
     ]
     layout = _base_layout(f"{name}: when in the cycle is it active?", "One person, one trial (n = 1). "
                           + _sources_text(source_ids), height=400)
     layout.update({"barmode": "group", "yaxis": {"title": {"text": "% of total"}, "range": [0, 110]}})
-    fig = go.Figure(data=data, layout=layout)
+    fig = new_figure(data=data, layout=layout)
     return _with_meta(fig, phase_share_description(shares, time_shares, muscle, names, source_ids), source_ids)
 
 
@@ -713,7 +713,7 @@ def gait_angles_figure(angles: pd.DataFrame, phases: pd.DataFrame) -> go.Figure:
     for i, joint in enumerate(dict.fromkeys(angles["joint"].astype(str))):
         rows = angles[angles["joint"] == joint].sort_values("percent_cycle")
         label = JOINT_LABELS.get(joint, joint)
-        data.append(go.Scatter(x=rows["percent_cycle"].tolist(), y=rows["angle_deg"].tolist(), mode="lines+markers",
+        data.append(scatter(x=rows["percent_cycle"].tolist(), y=rows["angle_deg"].tolist(), mode="lines+markers",
                                name=label, line={"color": colours[i % 4], "dash": dashes[i % 4], "width": 2.5},
                                marker={"symbol": symbols[i % 4], "size": 7, "maxdisplayed": 14},
                                hovertemplate=f"{label}<br>%{{x:.0f}} % of the cycle<br>%{{y:.1f}}°<extra></extra>"))
@@ -727,5 +727,5 @@ def gait_angles_figure(angles: pd.DataFrame, phases: pd.DataFrame) -> go.Figure:
     layout.update({"shapes": shapes, "xaxis": {"title": {"text": "% of the gait cycle (0 = right foot strikes)"},
                                                "range": [0, 100]},
                    "yaxis": {"title": {"text": "angle (°)"}, "zeroline": True}})
-    fig = go.Figure(data=data, layout=layout)
+    fig = new_figure(data=data, layout=layout)
     return _with_meta(fig, gait_angles_description(angles, phases), sources)

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from utils import movement_figures as mf
-from utils.display import show_figure
+from utils.display import description_html, show_figure
 from utils.muscle_models import MuscleGeometry
 from utils.narrative import table_sources
 
@@ -34,10 +34,6 @@ def show_in(output: widgets.Output, fig: go.Figure | dict, description: str = ""
     with output:
         output.clear_output(wait=True)
         show_figure(fig, description)
-
-
-def _description_html(text: str) -> str:
-    return f'<p class="course-figure-description">{html.escape(text)}</p>'
 
 
 MODEL_LABELS = {"rajagopal2016": "Rajagopal 2016 (full body)", "gait2392": "Gait2392"}
@@ -105,7 +101,7 @@ class MovementExplorer(widgets.VBox):
         """Update the figure and its description and show them."""
         fig_dict = self.update()
         text = mf.explorer_description(self._setup(self.model.value), self.knee.value, self.ankle.value)
-        self.description.value = _description_html(text)
+        self.description.value = description_html(text)
         show_in(self.output, fig_dict, text)
 
     def _on_change(self, _change) -> None:
@@ -158,7 +154,7 @@ class SilfverskioldTest(widgets.VBox):
         r = self.result()
         self.limit.disabled = self.tight.value == "neither"
         text = mf.silfverskiold_description(r, self.names, sources)
-        self.description.value = _description_html(text)
+        self.description.value = description_html(text)
         show_in(self.output, mf.silfverskiold_figure(geo, r, self.names, sources), text)
 
     def _on_change(self, _change) -> None:
@@ -210,7 +206,7 @@ class PhaseShareExplorer(widgets.VBox):
         act, time = self.shares()
         m = self.muscle.value
         text = mf.phase_share_description(act, time, m, self.names, self._sources())
-        self.description.value = _description_html(text)
+        self.description.value = description_html(text)
         show_in(self.output, mf.phase_share_figure(act, time, m, self.names, self._sources()), text)
         self._on_verdict(None)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from utils.data import is_blank
+from utils.data import is_blank, rows_by_id
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -45,11 +45,10 @@ def table_sources(df: pd.DataFrame) -> tuple[str, ...]:
 def row(tables: Tables, table: str, key: str) -> dict:
     """Return one row of ``table`` as a dict, found by its id column; raises KeyError naming both."""
     df = tables[table]
-    id_col = df.columns[0]
-    hits = df[df[id_col] == key]
-    if hits.empty:
-        raise KeyError(f"{key!r} is not a {id_col} in {table}.csv")
-    return hits.iloc[0].to_dict()
+    found = rows_by_id(df).get(key)
+    if found is None:
+        raise KeyError(f"{key!r} is not a {df.columns[0]} in {table}.csv")
+    return dict(found)
 
 
 def source_labels(tables: Tables) -> dict[str, str]:

@@ -20,6 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from utils import progress
+from utils import widget_style as shared
 
 QUESTION_TYPES = ("single", "multiple", "matching", "numeric", "label")
 DEFAULT_MAX_TRIES = 2
@@ -414,48 +415,52 @@ class QuestionCard(widgets.VBox):
         self.tries = 0
         self.done = False
         q = question
-        self.prompt = widgets.HTML(f"<p><strong>{html.escape(q.prompt)}</strong></p>")
+        self.prompt = shared.html(f"<p><strong>{html.escape(q.prompt)}</strong></p>")
         self.controls: dict[str, widgets.Widget] = {}
         if q.type == "single":
             self.control = widgets.RadioButtons(options=[(o.text, o.option_id) for o in q.options],
-                                                value=None, layout={"width": "auto"})
+                                                value=None, layout=shared.layout(width="auto"),
+                                                style=shared.style("description"))
         elif q.type == "multiple":
-            self.controls = {o.option_id: widgets.Checkbox(value=False, description=o.text, indent=False)
+            self.controls = {o.option_id: widgets.Checkbox(value=False, description=o.text, indent=False,
+                                                           layout=shared.layout(), style=shared.style("checkbox"))
                              for o in q.options}
-            self.control = widgets.VBox(list(self.controls.values()))
+            self.control = widgets.VBox(list(self.controls.values()), layout=shared.layout())
         elif q.type == "matching":
             # each item's text above its own full-width menu, so long items and partners stay readable
             choices = [(_PLACEHOLDER, None)] + [(m, m) for m in q.match_choices]
             self.controls = {o.option_id: widgets.Dropdown(options=choices, index=0,
-                                                           layout={"width": "auto", "max_width": "100%"})
+                                                           layout=shared.layout(width="auto", max_width="100%"),
+                                                           style=shared.style("description"))
                              for o in q.options}
             rows = []
             for o in q.options:
-                item = widgets.HTML(f"<span>{html.escape(o.text)}</span>")
+                item = shared.html(f"<span>{html.escape(o.text)}</span>")
                 rows.append(widgets.VBox([item, self.controls[o.option_id]],
-                                         layout={"margin": "0 0 0.5em 0", "width": "100%"}))
-            self.control = widgets.VBox(rows, layout={"width": "100%"})
+                                         layout=shared.layout(margin="0 0 0.5em 0", width="100%")))
+            self.control = widgets.VBox(rows, layout=shared.layout(width="100%"))
         elif q.type == "numeric":
             unit = f" ({q.unit})" if q.unit else ""
-            self.control = widgets.Text(value="", placeholder=f"a number{unit}",
-                                        description=f"Answer{unit}:", style={"description_width": "initial"})
+            self.control = widgets.Text(value="", placeholder=f"a number{unit}", description=f"Answer{unit}:",
+                                        layout=shared.layout(), style=shared.style("text", description_width="initial"))
         elif q.type == "label":
             choices = [(_PLACEHOLDER, None)] + [(o.text, o.option_id) for o in q.options]
             self.control = widgets.Dropdown(options=choices, index=0, description="Landmark:",
-                                            layout={"width": "auto", "max_width": "100%"})
+                                            layout=shared.layout(width="auto", max_width="100%"),
+                                            style=shared.style("description"))
         else:
             raise ValueError(f"unknown question type {q.type!r}")
-        self.check_button = widgets.Button(description="Check", button_style="primary",
-                                           tooltip="Check your answer")
-        self.tries_label = widgets.HTML(self._tries_text())
-        self.feedback = widgets.HTML("")
+        self.check_button = widgets.Button(description="Check", button_style="primary", tooltip="Check your answer",
+                                           layout=shared.layout(), style=shared.style("button"))
+        self.tries_label = shared.html(self._tries_text())
+        self.feedback = shared.html("")
         self.feedback.add_class("course-quiz-feedback")
-        self.notice = widgets.HTML("")
+        self.notice = shared.html("")
         self.notice.add_class("course-quiz-notice")
         self.check_button.on_click(self._on_check)
         super().__init__([self.prompt, self.control,
-                          widgets.HBox([self.check_button, self.tries_label]),
-                          self.feedback, self.notice])
+                          widgets.HBox([self.check_button, self.tries_label], layout=shared.layout()),
+                          self.feedback, self.notice], layout=shared.layout())
         self.add_class("course-quiz-question")
 
     def _tries_text(self) -> str:
@@ -503,9 +508,9 @@ class QuizBox(widgets.VBox):
 
     def __init__(self, cards: list[QuestionCard], score: SessionScore, notices: Iterable[str] = ()):
         self.cards = cards
-        notice = widgets.HTML("".join(f"<p>{html.escape(n)}</p>" for n in notices))
+        notice = shared.html("".join(f"<p>{html.escape(n)}</p>" for n in notices))
         notice.add_class("course-quiz-notice")
-        super().__init__([*cards, score.label, notice])
+        super().__init__([*cards, score.label, notice], layout=shared.layout())
         self.add_class("course-quiz")
 
     def _repr_mimebundle_(self, **kwargs):

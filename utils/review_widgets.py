@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 from IPython.display import display
 
 from utils import progress
+from utils.display import bar, new_figure, plotly_template
 from utils.narrative import cite, unique_ids
-from utils.style import FONT_FAMILY, OKABE_ITO, TEMPLATE
+from utils.style import FONT_FAMILY, OKABE_ITO
 
 PROBE = "course-probe"
 PROBE_OUTPUT = "course-probe-output"
@@ -188,13 +189,13 @@ def progress_figure(summary: pd.DataFrame) -> go.Figure:
     data = []
     for col, name, colour, pattern in PROGRESS_PARTS:
         values = [int(v) for v in lessons[col]]
-        data.append(go.Bar(y=labels, x=values, name=name, orientation="h",
+        data.append(bar(y=labels, x=values, name=name, orientation="h",
                            text=[str(v) if v else "" for v in values], textposition="inside",
                            marker={"color": colour, "pattern": {"shape": pattern},
                                    "line": {"color": "black", "width": 1}},
                            hovertemplate=f"%{{y}}: %{{x}} question(s) {name}<extra></extra>"))
-    fig = go.Figure(data=data, layout={
-        "template": TEMPLATE, "font": {"family": FONT_FAMILY, "size": 14}, "barmode": "stack",
+    fig = new_figure(data=data, layout={
+        "template": plotly_template(), "font": {"family": FONT_FAMILY, "size": 14}, "barmode": "stack",
         "height": 140 + 40 * max(len(labels), 1),
         "title": {"text": "Your progress by lesson", "x": 0.0, "xanchor": "left"},
         "xaxis": {"title": {"text": "questions in the bank"}, "dtick": 1},
