@@ -23,7 +23,10 @@ help:
 	@echo "make instructor - regenerate the answer key and objectives map in instructor/"
 	@echo "make data   - re-derive course_data tables from ../shared/data-sources (maintainers; needs opensim)"
 
+# Bytecode for the course package, so no kernel compiles it on start (also where
+# PYTHONDONTWRITEBYTECODE is set); only changed files are compiled again.
 install: $(STAMP)
+	@$(BIN)/python -m compileall -q utils
 
 $(STAMP): environment.yml pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }

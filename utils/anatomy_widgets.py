@@ -16,7 +16,8 @@ from IPython.display import Markdown, display
 
 from utils import anatomy_figures as af
 from utils import narrative
-from utils.display import show_figure
+from utils.display import description_html, show_figure
+from utils.figure_pane import FigurePane
 
 Tables = Mapping[str, pd.DataFrame]
 PROBE = "course-probe"
@@ -24,7 +25,7 @@ PROBE_OUTPUT = "course-probe-output"
 ANY = ""  # menu value meaning "no filter"
 
 
-def _box(children: list, output: widgets.Output, control: widgets.Widget, probe: bool,
+def _box(children: list, output: widgets.Widget, control: widgets.Widget, probe: bool,
          source_ids: Iterable[str]) -> widgets.VBox:
     if probe:
         control.add_class(PROBE)
@@ -191,16 +192,18 @@ def plantaris_simulator(tables: Tables, probe: bool = True) -> widgets.VBox:
                              continuous_update=False, style={"description_width": "initial"})
     seed = widgets.BoundedIntText(value=1, min=0, max=10**6, description="Class number (same number = same class):",
                                   style={"description_width": "initial"}, layout={"width": "auto"})
-    out = widgets.Output()
+    pane = FigurePane()  # redrawn in place as the sliders move
+    text = widgets.HTML()
 
-    def draw():
-        result = af.simulate_class(size.value, rate.value, seed.value)
-        _show_figure(af.plantaris_figure(tables, result))
+    def draw(_change=None):
+        fig = af.plantaris_figure(tables, af.simulate_class(size.value, rate.value, seed.value))
+        text.value = description_html(fig.layout.meta["description"])
+        pane.show(fig, fig.layout.meta["description"])
 
     for w in (rate, size, seed):
-        w.observe(lambda _c: _render(out, draw), names="value")
-    _render(out, draw)
-    return _box([widgets.HBox([size, rate]), seed], out, rate, probe,
+        w.observe(draw, names="value")
+    draw()
+    return _box([widgets.HBox([size, rate]), seed], widgets.VBox([pane, text]), rate, probe,
                 narrative.table_sources(st))
 
 

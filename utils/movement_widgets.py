@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from utils import movement_figures as mf
 from utils.display import description_html, show_figure
+from utils.figure_pane import FigurePane
 from utils.muscle_models import MuscleGeometry
 from utils.narrative import table_sources
 
@@ -72,9 +73,9 @@ class MovementExplorer(widgets.VBox):
             self.knee.add_class(PROBE)
         geo = self.tables["muscle_geometry"]
         self.course_source_ids = table_sources(geo) + table_sources(self.tables["muscle_parameters"])
-        self.output = widgets.Output()
+        self.pane = FigurePane()  # redrawn in place as the sliders move
         self.description = widgets.HTML()
-        self.view = widgets.VBox([self.output, self.description])
+        self.view = widgets.VBox([self.pane, self.description])
         if probe:
             self.view.add_class(PROBE_OUTPUT)
         self.knee.observe(self._on_change, names="value")
@@ -102,7 +103,7 @@ class MovementExplorer(widgets.VBox):
         fig_dict = self.update()
         text = mf.explorer_description(self._setup(self.model.value), self.knee.value, self.ankle.value)
         self.description.value = description_html(text)
-        show_in(self.output, fig_dict, text)
+        self.pane.show(fig_dict, text)
 
     def _on_change(self, _change) -> None:
         self.redraw()
