@@ -114,16 +114,14 @@ def thompson_outcome(tendon_intact: bool) -> bool:
     return bool(tendon_intact)
 
 
-def thompson_description(tendon_intact: bool, squeezed: bool, source_ids: Iterable[str] = ()) -> str:
-    """Return the schematic's content in words."""
+def thompson_description(tendon_intact: bool, squeezed: bool) -> str:
+    """Return the schematic's content in words (its sources are listed with the lesson's, as labels)."""
     tendon = "intact" if tendon_intact else "torn, with a gap"
-    ids = list(unique_ids([tuple(source_ids)]))
-    src = f" Sources: {', '.join(ids)}." if ids else ""
     if not squeezed:
         return (f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is not squeezed and the "
-                f"foot is at rest.{src}")
+                f"foot is at rest.")
     moved = "the foot plantarflexes" if thompson_outcome(tendon_intact) else "the foot does not move"
-    return f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is squeezed and {moved}.{src}"
+    return f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is squeezed and {moved}."
 
 
 def thompson_figure(tendon_intact: bool, squeezed: bool, source_ids: Iterable[str] = ()) -> go.Figure:
@@ -184,7 +182,7 @@ def thompson_figure(tendon_intact: bool, squeezed: bool, source_ids: Iterable[st
         "yaxis": {"visible": False, "range": [-2.8, 2.6], "scaleanchor": "x"},
         "legend": {"orientation": "v", "x": 1.0, "xanchor": "right", "y": 1.0},
     })
-    fig.update_layout(meta={"description": thompson_description(tendon_intact, squeezed, source_ids),
+    fig.update_layout(meta={"description": thompson_description(tendon_intact, squeezed),
                             "source_ids": list(unique_ids([tuple(source_ids)]))})
     return fig
 
