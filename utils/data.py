@@ -437,9 +437,7 @@ def _read_cache(path: Path) -> dict[str, pd.DataFrame] | None:
     try:
         with path.open("rb") as handle:
             frames = pickle.load(handle)
-    except OSError:  # no cache yet, or a folder that cannot be read
-        return None
-    except Exception:  # a damaged or foreign cache file: check the tables again (and overwrite it)
+    except Exception:  # no cache yet, an unreadable folder or a damaged file: check the tables again
         return None
     ok = isinstance(frames, dict) and all(isinstance(df, pd.DataFrame) for df in frames.values())
     return frames if ok else None
@@ -447,6 +445,7 @@ def _read_cache(path: Path) -> dict[str, pd.DataFrame] | None:
 
 def _write_cache(path: Path, frames: dict[str, pd.DataFrame]) -> None:
     """Write the cache atomically; a folder that cannot be written just means no cache."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob(f"{_CACHE_PREFIX}*.pickle"):
@@ -456,7 +455,8 @@ def _write_cache(path: Path, frames: dict[str, pd.DataFrame]) -> None:
             pickle.dump(frames, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
-        pass
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _check_and_build(path: Path) -> dict[str, pd.DataFrame]:

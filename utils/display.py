@@ -31,10 +31,10 @@ def new_figure(data=None, **kwargs) -> go.Figure:
 
 @lru_cache(maxsize=1)
 def plotly_template() -> go.layout.Template:
-    """Return the course's plotly template as plotly JSON, resolved from its name once (do not modify it).
+    """Return the course's plotly template object, looked up by name once (shared: do not modify it).
 
-    Figures built without property checks keep a template name as a plain string, which
-    plotly.js does not understand; the resolved template is written out in full instead.
+    Figures built without property checks would keep a template name as a plain string,
+    which plotly.js does not understand; given the template object, they write it out in full.
     """
     import plotly.io as pio
 
