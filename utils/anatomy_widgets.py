@@ -16,7 +16,7 @@ from IPython.display import Markdown, display
 
 from utils import anatomy_figures as af
 from utils import narrative
-from utils.display import description_html, show_figure
+from utils.display import description_html, show_description, show_figure
 from utils.figure_pane import FigurePane
 
 Tables = Mapping[str, pd.DataFrame]
@@ -43,7 +43,7 @@ def _render(output: widgets.Output, draw: Callable[[], None]) -> None:
 
 def _show_figure(fig) -> None:
     show_figure(fig, fig.layout.meta["description"])
-    display(Markdown(f"**Figure description.** {fig.layout.meta['description']}"))
+    show_description(fig.layout.meta["description"])
 
 
 # ---------------------------------------------------------------- lesson 00

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from utils.display import description_html, new_figure, plotly_template, scatter, show_figure
+from utils.display import description_html, new_figure, plotly_template, scatter, show_in
 from utils.narrative import cite, row, unique_ids
 from utils.style import FONT_FAMILY, OKABE_ITO, muscle_style
 
@@ -189,12 +189,6 @@ def thompson_figure(tendon_intact: bool, squeezed: bool, source_ids: Iterable[st
 
 # ---------------------------------------------------------------- widgets
 
-def _show(output: widgets.Output, fig: go.Figure) -> None:
-    with output:
-        output.clear_output(wait=True)
-        show_figure(fig, (fig.layout.meta or {}).get("description", ""))
-
-
 class ThompsonTest(widgets.VBox):
     """Set the calcaneal tendon intact or ruptured and squeeze the calf: does the foot move?
 
@@ -227,7 +221,7 @@ class ThompsonTest(widgets.VBox):
         """Show the schematic and its description for the current settings."""
         fig = thompson_figure(self.tendon.value, self.squeeze.value, self.course_source_ids)
         self.description.value = description_html(fig.layout.meta["description"])
-        _show(self.output, fig)
+        show_in(self.output, fig, fig.layout.meta["description"])
 
     def _on_change(self, _change) -> None:
         self.redraw()
@@ -280,4 +274,4 @@ class CompartmentWalls(widgets.VBox):
         """Show the highlighted cross-section, its description and the wall list."""
         fig = self._af.cross_section_figure(self.tables, "four", highlight=self.compartment.value)
         self.walls.value = self.walls_html() + description_html(fig.layout.meta["description"])
-        _show(self.output, fig)
+        show_in(self.output, fig, fig.layout.meta["description"])

@@ -73,3 +73,17 @@ def show_figure(fig, description: str = "") -> None:
     from IPython.display import display
 
     display(figure_bundle(fig, description), raw=True)
+
+
+def show_in(output, fig, description: str = "") -> None:
+    """Replace what an ``ipywidgets.Output`` shows with ``fig``."""
+    with output:
+        output.clear_output(wait=True)
+        show_figure(fig, description)
+
+
+def show_description(text: str) -> None:
+    """Display a figure's text description (see :func:`description_html`) in the current output."""
+    from IPython.display import HTML, display
+
+    display(HTML(description_html(text)))

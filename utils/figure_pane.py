@@ -17,7 +17,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from utils.display import show_figure
+from utils.display import show_in
 
 PANE_CLASS = "course-figure-pane"
 
@@ -81,9 +81,7 @@ class FigurePane(widgets.VBox):
         """Show the current figure again as ordinary plotly output (a new plot)."""
         if self._current is None:
             return
-        with self.output:
-            self.output.clear_output(wait=True)
-            show_figure(*self._current)
+        show_in(self.output, *self._current)
 
     def _on_msg(self, _widget, content, _buffers) -> None:
         if isinstance(content, dict) and content.get("redraw") == self.serial:

@@ -10,10 +10,9 @@ import html
 from collections.abc import Mapping
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from utils import movement_figures as mf
-from utils.display import description_html, show_figure
+from utils.display import description_html, show_in
 from utils.figure_pane import FigurePane
 from utils.muscle_models import MuscleGeometry
 from utils.narrative import table_sources
@@ -28,13 +27,6 @@ def _tables(tables):
         import utils
         tables = utils.load_course()
     return tables
-
-
-def show_in(output: widgets.Output, fig: go.Figure | dict, description: str = "") -> None:
-    """Replace what ``output`` shows with the figure."""
-    with output:
-        output.clear_output(wait=True)
-        show_figure(fig, description)
 
 
 MODEL_LABELS = {"rajagopal2016": "Rajagopal 2016 (full body)", "gait2392": "Gait2392"}

@@ -428,11 +428,11 @@ class Lesson:
 
     def figure(self, fig) -> None:
         """Display a figure and, below it, its text description; remember its sources."""
-        from utils.display import show_figure
+        from utils.display import show_description, show_figure
         meta = fig.layout.meta or {}
         self.use(meta.get("source_ids", ()))
         show_figure(fig, meta.get("description", ""))
-        self._show_md(f"**Figure description.** {meta.get('description', '')}")
+        show_description(meta.get("description", ""))
 
     def widget(self, box) -> None:
         """Display a widget built by utils.anatomy_widgets; remember every source it can show."""
