@@ -1,49 +1,44 @@
 """FigurePane: the first figure is shown as plotly output, later ones are sent for an in-place redraw."""
 
-from unittest import mock
-
-import pytest
-
 from utils.display import PLOTLY_MIME
 from utils.figure_pane import PANE_CLASS, FigurePane
-
-
-@pytest.fixture(autouse=True)
-def shown():
-    with mock.patch("IPython.display.display") as display:
-        yield display
 
 
 def _fig(y):
     return {"data": [{"type": "scatter", "x": [0, 1], "y": y}], "layout": {"title": {"text": "t"}}}
 
 
-def test_first_figure_is_plotly_output_and_later_ones_go_to_the_redrawer(shown):
+def _shown(pane):
+    """Return the display bundles the pane's output shows."""
+    return [o["data"] for o in pane.output.outputs]
+
+
+def test_first_figure_is_plotly_output_and_later_ones_go_to_the_redrawer():
     pane = FigurePane()
     assert PANE_CLASS in pane._dom_classes and pane.redrawer in pane.children
     pane.show(_fig([1, 2]), "first")
-    assert shown.call_count == 1 and shown.call_args.args[0][PLOTLY_MIME]["data"][0]["y"] == [1, 2]
+    [first] = _shown(pane)
+    assert first[PLOTLY_MIME]["data"][0]["y"] == [1, 2] and first["text/plain"] == "first"
     assert pane.redrawer.update == {}
     pane.show(_fig([3, 4]), "second")
     pane.show(_fig([5, 6]), "third")
-    assert shown.call_count == 1
+    assert _shown(pane) == [first]
     assert pane.redrawer.update == {"serial": 3, "figure": _fig([5, 6])}
 
 
-def test_a_redraw_request_shows_the_current_figure_and_stale_ones_are_ignored(shown):
+def test_a_redraw_request_shows_the_current_figure_and_stale_ones_are_ignored():
     pane = FigurePane()
     pane.show(_fig([1, 2]), "first")
     pane.show(_fig([3, 4]), "second")
     pane.show(_fig([5, 6]), "third")
     pane._on_msg(pane.redrawer, {"redraw": 2}, [])  # the browser answered an older figure
-    assert shown.call_count == 1
+    assert _shown(pane)[0]["text/plain"] == "first"
     pane._on_msg(pane.redrawer, {"redraw": 3}, [])
-    assert shown.call_count == 2
-    bundle = shown.call_args.args[0]
+    [bundle] = _shown(pane)
     assert bundle[PLOTLY_MIME]["data"][0]["y"] == [5, 6] and bundle["text/plain"] == "third"
 
 
-def test_plotly_figures_are_sent_as_plain_json(shown):
+def test_plotly_figures_are_sent_as_plain_json():
     import plotly.graph_objects as go
 
     pane = FigurePane()

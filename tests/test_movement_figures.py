@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
+from utils.display import Figure
 import pytest
 
 import utils
@@ -67,7 +67,7 @@ def test_actions_frame_unknown_muscle_names_it(tables):
 
 def test_explorer_figure_has_three_line_traces_and_one_bar_per_muscle(setup):
     fig = mf.explorer_figure(setup, 30, 10)
-    assert isinstance(fig, go.Figure)
+    assert isinstance(fig, Figure)
     kinds = [t.type for t in fig.data]
     assert kinds.count("scatter") == 9 and kinds.count("bar") == 3
     names = {t.name for t in fig.data}

@@ -148,7 +148,7 @@ def test_fact_table_filters_by_joint_and_layer(tables):
     assert "soleus" not in set(knee["muscle_id"]) and "plantaris" in set(knee["muscle_id"])
     inter = n.muscle_facts(tables, layer="intermediate")
     assert set(inter["muscle_id"]) == {"plantaris"}  # between gastrocnemius (superficial) and soleus (deep)
-    html = n.styled_muscle_facts(tables, knee).to_html()
+    html = n.muscle_facts_html(tables, knee)
     assert "Gray 1918" in html and "Crosses" in html
 
 

@@ -1,7 +1,6 @@
 """Lesson 07: glossary flip cards, the seeded review set and further reading."""
 
 import html
-from unittest import mock
 
 import pytest
 
@@ -82,14 +81,14 @@ def test_review_questions_favour_what_was_missed(tables, tmp_path):
 
 
 def test_review_session_builds_a_quiz_when_shown(tables, tmp_path):
-    with mock.patch.object(rw, "display") as shown:
-        session = rw.ReviewSession(tables, n=4, seed=3, path=tmp_path / "p.jsonl")
+    session = rw.ReviewSession(tables, n=4, seed=3, path=tmp_path / "p.jsonl")
     assert len(session.question_ids) == 4
-    box = shown.call_args.args[0]
+    box = session.quiz
     assert [c.question.question_id for c in box.cards] == session.question_ids
+    [shown] = session.output.outputs
+    assert shown["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] == box.model_id
     assert "seed" not in session.status.value and "Review set 1" in session.status.value
-    with mock.patch.object(rw, "display"):
-        again = session.again()
+    again = session.again()
     assert again == rw.review_questions(4, 4, tmp_path / "p.jsonl", tables)
     assert "Review set 2" in session.status.value
 

@@ -1,7 +1,7 @@
 """Figures for lessons 00-03, drawn from the course tables.
 
-Every builder takes the loaded tables and returns a plain ``plotly.graph_objects.Figure``
-(never shown here). Each figure carries in ``layout.meta`` a text description for screen
+Every builder takes the loaded tables and returns a :class:`utils.display.Figure`, plotly
+JSON data (never shown here). Each figure carries in ``layout.meta`` a text description for screen
 readers (the same words the matching ``describe_*`` function returns) and the source ids of
 what it draws. Nothing relies on colour alone: areas have fill patterns and names, lines
 have dash styles, points have marker symbols and labels.
@@ -16,10 +16,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-
-from utils.data import derived
-from utils.display import new_figure, plotly_template, scatter
+from utils.data import derived, derived_from
+from utils.display import Figure, new_figure, plotly_template, scatter, side_by_side
 from utils.narrative import cite, is_blank, row, table_sources, unique_ids
 from utils.style import FONT_FAMILY, OKABE_ITO, compartment_style, muscle_style
 
@@ -54,6 +52,7 @@ def _shape_index(df: pd.DataFrame) -> dict:
     by_figure = {fig: part for fig, part in ordered.groupby("figure", sort=False)}
     by_structure: dict = {}
     for (fig, table, sid), part in ordered.groupby(["figure", "structure_table", "structure_id"], sort=False):
+        part.attrs = {}  # the loader's notes on the file; pandas would copy them on every operation
         by_structure.setdefault((fig, sid), []).append((table, part))
     return {"figure": by_figure, "structure": by_structure}
 
@@ -75,9 +74,21 @@ def shape(tables: Tables, figure: str, structure_id: str, table: str | None = No
     return hits[0] if len(hits) == 1 else pd.concat(hits)
 
 
+def _plain_points(points: pd.DataFrame) -> dict:
+    """Return a structure's points as plain lists, its kind and label position (built once per points table)."""
+    def build(p: pd.DataFrame) -> dict:
+        first = p.iloc[0]
+        lx, ly = first.get("label_x"), first.get("label_y")
+        return {"x": p["x"].tolist(), "y": p["y"].tolist(), "kind": first.get("kind"),
+                "label": None if pd.isna(lx) or pd.isna(ly) else (float(lx), float(ly))}
+
+    return derived(points, "plain_points", build)
+
+
 def coords(points: pd.DataFrame, closed: bool = False) -> tuple[list[float], list[float]]:
     """Return x and y lists of a structure's points (first point repeated at the end if ``closed``)."""
-    xs, ys = list(points["x"]), list(points["y"])
+    plain = _plain_points(points)
+    xs, ys = list(plain["x"]), list(plain["y"])
     if closed and (xs[0], ys[0]) != (xs[-1], ys[-1]):
         xs.append(xs[0])
         ys.append(ys[0])
@@ -112,15 +123,14 @@ def point_in_polygon(x: float, y: float, xs: Iterable[float], ys: Iterable[float
 
 def centroid(points: pd.DataFrame) -> tuple[float, float]:
     """Return the mean position of a structure's points."""
-    return float(points["x"].mean()), float(points["y"].mean())
+    plain = _plain_points(points)
+    xs, ys = plain["x"], plain["y"]
+    return sum(xs) / len(xs), sum(ys) / len(ys)
 
 
 def label_position(points: pd.DataFrame) -> tuple[float, float] | None:
     """Return where the structure's name is written, or None if the drawing shows no name."""
-    first = points.iloc[0]
-    if pd.isna(first["label_x"]) or pd.isna(first["label_y"]):
-        return None
-    return float(first["label_x"]), float(first["label_y"])
+    return _plain_points(points)["label"]
 
 
 def _anchor(points: pd.DataFrame) -> tuple[float, float]:
@@ -129,12 +139,17 @@ def _anchor(points: pd.DataFrame) -> tuple[float, float]:
     For a line: the point of the line nearest its label (so leaders stay short), or its middle
     point when the drawing gives no label; for anything else, the centroid.
     """
-    if points.iloc[0]["kind"] == "line":
-        lp = label_position(points)
+    return derived(points, "anchor", _find_anchor)
+
+
+def _find_anchor(points: pd.DataFrame) -> tuple[float, float]:
+    plain = _plain_points(points)
+    if plain["kind"] == "line":
+        lp = plain["label"]
         if lp is None:
-            mid = points.iloc[len(points) // 2]
-            return float(mid["x"]), float(mid["y"])
-        xs, ys = _densify(list(points["x"]), list(points["y"]), step=0.1)
+            mid = len(plain["x"]) // 2
+            return float(plain["x"][mid]), float(plain["y"][mid])
+        xs, ys = _densify(plain["x"], plain["y"], step=0.1)
         i = int(np.argmin([(x - lp[0]) ** 2 + (y - lp[1]) ** 2 for x, y in zip(xs, ys)]))
         return float(xs[i]), float(ys[i])
     return centroid(points)
@@ -151,11 +166,16 @@ def _densify(xs: list[float], ys: list[float], step: float = 0.25) -> tuple[list
     return ox, oy
 
 
-def _layout(fig: go.Figure, title: str, description: str, source_ids: Iterable[str], *,
-            height: int = 560, equal: bool = True, notes: Iterable[dict] = ()) -> go.Figure:
+def _dense_line(points: pd.DataFrame) -> tuple[list[float], list[float]]:
+    """Return a line's points with extra ones every 0.25 units (see :func:`_densify`), built once per line."""
+    return derived(points, "dense_line", lambda p: _densify(*coords(p)))
+
+
+def _layout(fig: Figure, title: str, description: str, source_ids: Iterable[str], *,
+            height: int = 560, equal: bool = True, notes: Iterable[dict] = ()) -> Figure:
     # annotations are set once: each add_annotation() call rebuilds all earlier ones
     fig.update_layout(
-        annotations=list(fig.layout.annotations) + list(notes),
+        annotations=list(fig.layout.annotations or ()) + list(notes),
         template=plotly_template(), font={"family": FONT_FAMILY, "size": 13}, height=height,
         title={"text": title, "x": 0.0, "xanchor": "left"},
         margin={"l": 10, "r": 10, "t": 60, "b": 10}, showlegend=True,
@@ -195,20 +215,28 @@ def scheme_compartments(tables: Tables, scheme: str) -> tuple[str, ...]:
     """Return the compartment ids of the three- or four-compartment description; raises ValueError."""
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {SCHEMES}, not {scheme!r}")
-    comp = tables["compartments"]
-    return tuple(c for c, s in zip(comp["compartment_id"], comp["schemes"]) if scheme in s)
+    return derived(tables["compartments"], ("scheme", scheme),
+                   lambda comp: tuple(c for c, s in zip(comp["compartment_id"], comp["schemes"]) if scheme in s))
 
 
 def compartment_muscles(tables: Tables, compartment_id: str) -> pd.DataFrame:
     """Return the muscles (not their heads) in a compartment or in its sub-compartments."""
-    comp = tables["compartments"]
-    members = {compartment_id} | set(comp.loc[comp["parent_id"] == compartment_id, "compartment_id"])
-    mus = tables["muscles"]
-    return mus[mus["compartment_id"].isin(members) & mus["parent_id"].isna()]
+    def build() -> pd.DataFrame:
+        comp = tables["compartments"]
+        members = {compartment_id} | set(comp.loc[comp["parent_id"] == compartment_id, "compartment_id"])
+        mus = tables["muscles"]
+        return mus[mus["compartment_id"].isin(members) & mus["parent_id"].isna()]
+
+    return derived_from(tables, ("compartments", "muscles"), ("compartment_muscles", compartment_id), build)
 
 
 def compartment_details(tables: Tables, compartment_id: str) -> pd.DataFrame:
     """Return one row per fact about a compartment: its muscles, nerve, main artery and note, with sources."""
+    return derived_from(tables, ("compartments", "muscles", "sources"), ("compartment_details", compartment_id),
+                        lambda: _compartment_details(tables, compartment_id))
+
+
+def _compartment_details(tables: Tables, compartment_id: str) -> pd.DataFrame:
     c = row(tables, "compartments", compartment_id)
     mus = compartment_muscles(tables, compartment_id)
     names = ", ".join(mus["name"])
@@ -309,7 +337,7 @@ def describe_cross_section(tables: Tables, scheme: str = "four", highlight: str 
     return " ".join(parts)
 
 
-def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | None = None) -> go.Figure:
+def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | None = None) -> Figure:
     """Return the mid-leg cross-section for ``scheme`` ("three" or "four"), optionally highlighting a compartment.
 
     Hovering names each structure. Raises ValueError for an unknown scheme or a compartment
@@ -350,7 +378,7 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
         _label(notes, name, label_position(pts), _anchor(pts), size=12)
     for bid in tables["boundaries"]["boundary_id"]:
         pts = shape(tables, CROSS_SECTION, bid, "boundaries")
-        xs, ys = _densify(*coords(pts))
+        xs, ys = _dense_line(pts)
         name = structure_name(tables, "boundaries", bid)
         wall, note = boundary_role(tables, bid, scheme)
         inside = not wall
@@ -375,7 +403,7 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
             hoverinfo="text", text=f"<b>{name}</b> ({kind})<br>in the "
                                    f"{structure_name(tables, 'compartments', where).lower()}"))
         lp = label_position(pts)
-        at = (float(pts.iloc[0]["x"]), float(pts.iloc[0]["y"]))
+        at = (float(_plain_points(pts)["x"][0]), float(_plain_points(pts)["y"][0]))
         # a label close to its marker needs no leader line
         near = lp is not None and np.hypot(lp[0] - at[0], lp[1] - at[1]) < 0.8
         _label(notes, name, lp, None if near else _anchor(pts), size=12)
@@ -405,11 +433,14 @@ def layer_muscles(tables: Tables, layer: str) -> pd.DataFrame:
     if layer not in LAYER_STOPS:
         raise ValueError(f"layer must be one of {LAYER_ORDER}, not {layer!r}")
     compartment, depth = LAYER_STOPS[layer]
-    mus = tables["muscles"]
-    keep = mus["compartment_id"] == compartment
-    if depth is not None:
-        keep &= mus["layer"] == depth
-    return mus[keep]
+
+    def build(mus: pd.DataFrame) -> pd.DataFrame:
+        keep = mus["compartment_id"] == compartment
+        if depth is not None:
+            keep &= mus["layer"] == depth
+        return mus[keep]
+
+    return derived(tables["muscles"], ("layer_muscles", layer), build)
 
 
 def _lower_first(text: str) -> str:
@@ -423,12 +454,17 @@ def _at_mid_leg(joints) -> bool:
 
 def drawn_muscles(tables: Tables) -> tuple[str, ...]:
     """Return the muscles drawn in the cross-section, from superficial to deep (slider order)."""
-    drawn = set(shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"])
-    return tuple(m for lay in LAYER_ORDER for m in layer_muscles(tables, lay)["muscle_id"] if m in drawn)
+    def build() -> tuple[str, ...]:
+        drawn = set(shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"])
+        return tuple(m for lay in LAYER_ORDER for m in layer_muscles(tables, lay)["muscle_id"] if m in drawn)
+
+    return derived_from(tables, ("figure_shapes", "muscles"), "drawn_muscles", build)
 
 
 def _stop_of(tables: Tables, muscle_id: str) -> str:
-    return next(lay for lay in LAYER_ORDER if muscle_id in set(layer_muscles(tables, lay)["muscle_id"]))
+    stops = derived(tables["muscles"], "layer_stops", lambda _df: {
+        m: lay for lay in reversed(LAYER_ORDER) for m in layer_muscles(tables, lay)["muscle_id"]})
+    return stops[muscle_id]
 
 
 def describe_layers(tables: Tables, layer: str) -> str:
@@ -456,7 +492,7 @@ def describe_layers(tables: Tables, layer: str) -> str:
         f"{names[m]} ({_stop_of(tables, m)})" for m in drawn) + "."
 
 
-def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
+def layers_figure(tables: Tables, layer: str = "superficial") -> Figure:
     """Return the cross-section with the posterior muscles of ``layer`` highlighted; raises ValueError."""
     lit_ids = set(layer_muscles(tables, layer)["muscle_id"])  # raises ValueError for an unknown layer
     deep_stop = LAYER_STOPS[layer][1] is None
@@ -487,13 +523,13 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
                                  legendgrouptitle={"text": "Bones"}, hoveron="fills", hoverinfo="text",
                                  text=structure_name(tables, "bones", bid)))
     pts = shape(tables, CROSS_SECTION, "transverse_intermuscular_septum", "boundaries")
-    xs, ys = _densify(*coords(pts))
+    xs, ys = _dense_line(pts)
     septum = structure_name(tables, "boundaries", "transverse_intermuscular_septum")
     fig.add_trace(scatter(x=xs, y=ys, mode="lines", name=septum, hoverinfo="text", text=septum,
                              line={"color": OKABE_ITO["black"], "width": 2.5, "dash": "dashdot"}))
     drawn = shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"].drop_duplicates()
     # areas first, then the thin tendons on top so they stay visible
-    drawn = sorted(drawn, key=lambda m: shape(tables, CROSS_SECTION, m, "muscles").iloc[0]["kind"] == "point")
+    drawn = sorted(drawn, key=lambda m: _plain_points(shape(tables, CROSS_SECTION, m, "muscles"))["kind"] == "point")
     for mid in drawn:
         r = row(tables, "muscles", mid)
         pts = shape(tables, CROSS_SECTION, mid, "muscles")
@@ -501,7 +537,7 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
         lit = mid in lit_ids
         stop = _stop_of(tables, mid)
         hover = f"<b>{r['name']}</b><br>layer: {stop}"
-        if pts.iloc[0]["kind"] == "point":
+        if _plain_points(pts)["kind"] == "point":
             fig.add_trace(scatter(
                 x=list(pts["x"]), y=list(pts["y"]), mode="markers", name=f"{r['name']} (tendon)",
                 legendgroup="muscles", legendgrouptitle={"text": "Calf muscles"},
@@ -520,8 +556,8 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> go.Figure:
                 hoveron="fills", hoverinfo="text", text=hover))
         lp = label_position(pts)
         if lp:
-            _label(notes, str(r["name"]) + (" (tendon)" if pts.iloc[0]["kind"] == "point" else ""), lp,
-                   _anchor(pts) if pts.iloc[0]["kind"] == "point" else None, size=12, bold=lit)
+            _label(notes, str(r["name"]) + (" (tendon)" if _plain_points(pts)["kind"] == "point" else ""), lp,
+                   _anchor(pts) if _plain_points(pts)["kind"] == "point" else None, size=12, bold=lit)
     return _layout(fig, f"Layers of the back of the leg: {layer} highlighted",
                    describe_layers(tables, layer), layers_sources(tables, layer), height=640, notes=notes)
 
@@ -605,7 +641,7 @@ def _bone_order(bone_ids: Iterable[str]) -> list[str]:
     return sorted(bone_ids, key=lambda b: BONE_DRAW_ORDER.index(b) if b in BONE_DRAW_ORDER else len(BONE_DRAW_ORDER))
 
 
-def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | None = None) -> go.Figure:
+def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | None = None) -> Figure:
     """Return the posterior view of the leg bones with landmarks.
 
     ``muscle_id`` highlights that muscle's attachments (one trace per row of attachments.csv)
@@ -634,7 +670,7 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
             _label(notes, name, label_position(pts), size=12, bold=True)
     for lm in df[df["structure_table"] == "landmarks"]["structure_id"].drop_duplicates():
         pts = shape(tables, BONES_VIEW, lm, "landmarks")
-        kind = pts.iloc[0]["kind"]
+        kind = _plain_points(pts)["kind"]
         name = structure_name(tables, "landmarks", lm)
         hover = "<b>?</b>" if marker is not None else f"<b>{name}</b><br>{_on(tables, lm)}"
         common = {"name": "landmark" if marker is not None else name, "hoverinfo": "text", "text": hover,
@@ -646,7 +682,7 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
                                      line={"color": OKABE_ITO["grey"], "width": 1, "dash": "dot"},
                                      hoveron="fills+points", **common))
         elif kind == "line":
-            xs, ys = _densify(*coords(pts))
+            xs, ys = _dense_line(pts)
             fig.add_trace(scatter(x=xs, y=ys, mode="lines",
                                      line={"color": OKABE_ITO["black"], "width": 6 if tendon else 2.5,
                                            "dash": "solid" if tendon else "dot"}, opacity=0.5 if tendon else 1,
@@ -715,7 +751,7 @@ def bones_sources(tables: Tables, muscle_id: str | None = None) -> tuple[str, ..
     return unique_ids([tuple(ids)])
 
 
-def label_question_figure(tables: Tables, question_id: str) -> go.Figure:
+def label_question_figure(tables: Tables, question_id: str) -> Figure:
     """Return the bones view with the landmark a label question asks about marked "?".
 
     Raises KeyError for an unknown question and ValueError if it is not a label question on this figure.
@@ -779,13 +815,11 @@ def describe_directions(tables: Tables, term: str | None = None) -> str:
     return text
 
 
-def directions_figure(tables: Tables, term: str | None = None) -> go.Figure:
+def directions_figure(tables: Tables, term: str | None = None) -> Figure:
     """Return the two-panel directional-terms figure, with ``term``'s arrows highlighted; raises ValueError."""
     if term is not None and term not in DIRECTION_TERMS:
         raise ValueError(f"term must be one of {DIRECTION_TERMS}, not {term!r}")
-    from plotly.subplots import make_subplots
-    fig = new_figure(make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.06,
-                                   subplot_titles=("Back of the leg (posterior view)", "Cross-section (seen from above)")))
+    fig = side_by_side((0.45, 0.55), 0.06, ("Back of the leg (posterior view)", "Cross-section (seen from above)"))
     notes: list[dict] = []
     for col, figure, ids in ((1, BONES_VIEW, ("femur", "tibia", "fibula", "talus", "calcaneus")),
                              (2, CROSS_SECTION, ("tibia", "fibula"))):
@@ -894,7 +928,7 @@ def describe_plantaris(tables: Tables, result: Mapping) -> str:
     return text + "; ".join(parts) + "."
 
 
-def plantaris_figure(tables: Tables, result: Mapping) -> go.Figure:
+def plantaris_figure(tables: Tables, result: Mapping) -> Figure:
     """Return a dot plot: simulated and expected counts for the class, and each study's figure as a count."""
     n = result["n_students"]
     st = study_rates(tables)
@@ -933,7 +967,7 @@ def plantaris_figure(tables: Tables, result: Mapping) -> go.Figure:
             describe_plantaris(tables, result), sources, height=460, equal=False)
     fig.update_layout(showlegend=True, legend={"orientation": "h", "x": 0, "y": -0.2},
                       margin={"l": 10, "r": 20, "t": 70, "b": 60})
-    fig.update_xaxes(visible=True, title="students without plantaris",
+    fig.update_xaxes(visible=True, title={"text": "students without plantaris"},
                      range=[-0.04 * max(hi + [result["absent"], 1]), max(max(hi), result["absent"], result["expected"]) * 1.15 + 1])
     fig.update_yaxes(visible=True, categoryorder="array", categoryarray=[you] + ys[::-1], autorange="reversed")
     return fig

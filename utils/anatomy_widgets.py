@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable, Mapping
 
 import ipywidgets as widgets
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown
 
 from utils import anatomy_figures as af
 from utils import narrative
-from utils.display import description_html, show_description, show_figure
+from utils.display import description_html, figure_bundle, set_outputs
 from utils.figure_pane import FigurePane
 
 Tables = Mapping[str, pd.DataFrame]
@@ -35,15 +35,14 @@ def _box(children: list, output: widgets.Widget, control: widgets.Widget, probe:
     return box
 
 
-def _render(output: widgets.Output, draw: Callable[[], None]) -> None:
-    with output:
-        output.clear_output(wait=True)
-        draw()
+def _render(output: widgets.Output, draw: Callable[[], list]) -> None:
+    set_outputs(output, *draw())
 
 
-def _show_figure(fig) -> None:
-    show_figure(fig, fig.layout.meta["description"])
-    show_description(fig.layout.meta["description"])
+def _figure_items(fig) -> list:
+    """Return a figure and its text description, for :func:`_render`."""
+    description = fig.layout.meta["description"]
+    return [figure_bundle(fig, description), HTML(description_html(description))]
 
 
 # ---------------------------------------------------------------- lesson 00
@@ -55,8 +54,8 @@ def directions_explorer(tables: Tables, probe: bool = True) -> widgets.VBox:
     out = widgets.Output()
 
     def draw():
-        _show_figure(af.directions_figure(tables, choose.value))
-        display(Markdown(narrative.definition_md(tables, choose.value)))
+        return [*_figure_items(af.directions_figure(tables, choose.value)),
+                Markdown(narrative.definition_md(tables, choose.value))]
 
     choose.observe(lambda _change: _render(out, draw), names="value")
     _render(out, draw)
@@ -85,7 +84,7 @@ def pretest(tables: Tables, question_ids: Iterable[str] | Mapping[str, str], pro
 
     def draw():
         results = {qid: score.results.get(qid) for qid in ids}
-        display(Markdown(narrative.recommend_lessons(tables, results, lessons)))
+        return [Markdown(narrative.recommend_lessons(tables, results, lessons))]
 
     button.on_click(lambda _b: _render(out, draw))
     sources = [s for qid in ids for s in bank[qid].source_ids]
@@ -118,8 +117,8 @@ def compartment_explorer(tables: Tables, probe: bool = True) -> widgets.VBox:
     out = widgets.Output()
 
     def draw():
-        _show_figure(af.cross_section_figure(tables, scheme.value, choose.value))
-        display(Markdown(compartment_facts_md(tables, choose.value)))
+        return [*_figure_items(af.cross_section_figure(tables, scheme.value, choose.value)),
+                Markdown(compartment_facts_md(tables, choose.value))]
 
     def on_scheme(_change):
         options = compartment_choices(tables, scheme.value)
@@ -148,9 +147,9 @@ def layers_explorer(tables: Tables, probe: bool = False) -> widgets.VBox:
                                      description="Layer:", continuous_update=False,
                                      style={"description_width": "initial"}, layout={"width": "620px"})
     out = widgets.Output()
-    slider.observe(lambda _c: _render(out, lambda: _show_figure(af.layers_figure(tables, slider.value))),
+    slider.observe(lambda _c: _render(out, lambda: _figure_items(af.layers_figure(tables, slider.value))),
                    names="value")
-    _render(out, lambda: _show_figure(af.layers_figure(tables, slider.value)))
+    _render(out, lambda: _figure_items(af.layers_figure(tables, slider.value)))
     sources = [s for layer in af.LAYER_ORDER for s in af.layers_sources(tables, layer)]
     return _box([slider], out, slider, probe, sources)
 
@@ -170,9 +169,8 @@ def fact_table_explorer(tables: Tables, probe: bool = False) -> widgets.VBox:
     def draw():
         table = narrative.muscle_facts(tables, joint=joint.value or None, layer=layer.value or None)
         if table.empty:
-            display(Markdown("No calf muscle matches both filters."))
-        else:
-            display(narrative.styled_muscle_facts(tables, table))
+            return [Markdown("No calf muscle matches both filters.")]
+        return [HTML(narrative.muscle_facts_html(tables, table))]
 
     for w in (joint, layer):
         w.observe(lambda _c: _render(out, draw), names="value")
@@ -228,8 +226,8 @@ def attachments_explorer(tables: Tables, probe: bool = True) -> widgets.VBox:
     out = widgets.Output()
 
     def draw():
-        _show_figure(af.bones_figure(tables, choose.value))
-        display(Markdown(attachment_rows_md(tables, choose.value)))
+        return [*_figure_items(af.bones_figure(tables, choose.value)),
+                Markdown(attachment_rows_md(tables, choose.value))]
 
     choose.observe(lambda _c: _render(out, draw), names="value")
     _render(out, draw)

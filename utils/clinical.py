@@ -14,9 +14,8 @@ from collections.abc import Iterable, Mapping
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from utils.display import description_html, new_figure, plotly_template, scatter, show_in
+from utils.display import Figure, description_html, new_figure, plotly_template, scatter, show_in
 from utils.narrative import cite, row, unique_ids
 from utils.style import FONT_FAMILY, OKABE_ITO, muscle_style
 
@@ -124,7 +123,7 @@ def thompson_description(tendon_intact: bool, squeezed: bool) -> str:
     return f"Schematic: patient face down, calcaneal tendon {tendon}; the calf is squeezed and {moved}."
 
 
-def thompson_figure(tendon_intact: bool, squeezed: bool, source_ids: Iterable[str] = ()) -> go.Figure:
+def thompson_figure(tendon_intact: bool, squeezed: bool, source_ids: Iterable[str] = ()) -> Figure:
     """Return a schematic side view of the Thompson test (not to scale; the angle is illustrative).
 
     The patient lies face down (posterior up). The leg, calf muscles, calcaneal tendon (whole or

@@ -11,13 +11,11 @@ or a drawing error), the browser asks for the figure and it is shown the ordinar
 
 from __future__ import annotations
 
-import json
-
 import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from utils.display import show_in
+from utils.display import as_plain_dict, show_in
 
 PANE_CLASS = "course-figure-pane"
 
@@ -50,10 +48,6 @@ class _Redrawer(anywidget.AnyWidget):
     update = traitlets.Dict().tag(sync=True)
 
 
-def _as_dict(fig) -> dict:
-    return fig if isinstance(fig, dict) else json.loads(fig.to_json())
-
-
 class FigurePane(widgets.VBox):
     """Shows a plotly figure (or figure dict); :meth:`show` replaces it, in place when it can."""
 
@@ -69,7 +63,7 @@ class FigurePane(widgets.VBox):
     def show(self, fig, description: str = "") -> None:
         """Show ``fig``: the first time as plotly output, afterwards by redrawing that plot in place."""
         self.serial += 1
-        self._current = (_as_dict(fig), description)
+        self._current = (as_plain_dict(fig), description)
         if self.serial == 1:
             self.redraw()
         else:

@@ -11,16 +11,13 @@ so a widget can redraw it while a slider moves.
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
-from utils.display import bar, new_figure, plotly_template, scatter
+from utils.display import Figure, bar, new_figure, plotly_template, scatter
 from utils.narrative import table_sources
 from utils.style import FONT_FAMILY, OKABE_ITO, muscle_style
 
@@ -66,7 +63,7 @@ def _base_layout(title: str, caption: str, height: int = 430) -> dict:
     }
 
 
-def _with_meta(fig: go.Figure, description: str, source_ids: Iterable[str]) -> go.Figure:
+def _with_meta(fig: Figure, description: str, source_ids: Iterable[str]) -> Figure:
     """Store the figure's text description and source ids in ``layout.meta``; return the figure."""
     fig.update_layout(meta={"description": description, "source_ids": list(dict.fromkeys(source_ids))})
     return fig
@@ -292,14 +289,14 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
     hi = float(np.max(straight))
     pad = 0.08 * (hi - lo)
     layout["yaxis"]["range"] = [lo - pad, hi + pad]
-    fig = json.loads(new_figure({"data": data, "layout": layout}).to_json())
+    fig = new_figure({"data": data, "layout": layout}).to_dict()
     return apply_explorer_changes(fig, explorer_changes(setup, knee_deg, ankle_deg))
 
 
 def explorer_figure(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_DEG,
-                    ankle_deg: float = 0.0) -> go.Figure:
+                    ankle_deg: float = 0.0) -> Figure:
     """Return the explorer figure (see :func:`explorer_figure_dict`) as a plotly Figure."""
-    fig = go.Figure(copy.deepcopy(explorer_figure_dict(setup, knee_deg, ankle_deg)))
+    fig = new_figure(explorer_figure_dict(setup, knee_deg, ankle_deg))
     return _with_meta(fig, explorer_description(setup, knee_deg, ankle_deg), setup.source_ids)
 
 
@@ -490,7 +487,7 @@ def silfverskiold_description(result: SilfverskioldResult, names: Mapping[str, s
 
 
 def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[str, str] | None = None,
-                         source_ids: Iterable[str] = ()) -> go.Figure:
+                         source_ids: Iterable[str] = ()) -> Figure:
     """Return the simplified Silfverskiöld test as a figure.
 
     Left: length of the muscle that limits the ankle (or medial gastrocnemius when none is
@@ -603,7 +600,7 @@ def _phase_shapes(phases: pd.DataFrame) -> tuple[list[dict], list[dict]]:
 
 
 def gait_emg_figure(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[str] | None = None,
-                    names: Mapping[str, str] | None = None) -> go.Figure:
+                    names: Mapping[str, str] | None = None) -> Figure:
     """Return the EMG envelopes over one gait cycle with stance and swing shaded and labelled."""
     muscles = list(muscles) if muscles is not None else list(dict.fromkeys(emg["muscle"].astype(str)))
     data = []
@@ -649,7 +646,7 @@ def gait_emg_description(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Itera
 
 
 def phase_share_figure(shares: Mapping[str, float], time_shares: Mapping[str, float], muscle: str,
-                       names: Mapping[str, str] | None = None, source_ids: Iterable[str] = ()) -> go.Figure:
+                       names: Mapping[str, str] | None = None, source_ids: Iterable[str] = ()) -> Figure:
     """Return bars comparing a muscle's share of activity per phase with each phase's share of time."""
     st = muscle_style(muscle)
     name = _name(names, muscle)
@@ -704,7 +701,7 @@ def gait_angles_description(angles: pd.DataFrame, phases: pd.DataFrame) -> str:
     return " ".join(parts)
 
 
-def gait_angles_figure(angles: pd.DataFrame, phases: pd.DataFrame) -> go.Figure:
+def gait_angles_figure(angles: pd.DataFrame, phases: pd.DataFrame) -> Figure:
     """Return joint angles over the gait cycle (columns percent_cycle, joint, angle_deg) with phases shaded."""
     data = []
     dashes = ["solid", "dash", "dot", "dashdot"]

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from utils.data import is_blank, rows_by_id
+from utils.data import derived, is_blank, rows_by_id
+from utils.display import table_html
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -54,7 +55,7 @@ def row(tables: Tables, table: str, key: str) -> dict:
 def source_labels(tables: Tables) -> dict[str, str]:
     """Return {source_id: short label} from the sources table."""
     src = tables["sources"]
-    return dict(zip(src["source_id"], src["short"]))
+    return dict(derived(src, "source_labels", lambda df: dict(zip(df["source_id"], df["short"]))))
 
 
 def cite(tables: Tables, source_ids: Iterable[str]) -> str:
@@ -200,7 +201,7 @@ def quiz_help_md(max_tries: int) -> str:
     """Return how the knowledge checks work, with the number of tries a question gives."""
     tries = NUMBER_WORDS.get(max_tries, str(max_tries))
     return (f"Questions have a **Check** button. You get {tries} {'try' if max_tries == 1 else 'tries'} at each "
-            "question; after a right answer, or when the tries are used up, you see the answer and an "
+            "question (the button shows how many are left); after a right answer, or when the tries are used up, you see the answer and an "
             "explanation with its sources. The score under a quiz counts a question once it is finished.")
 
 
@@ -295,8 +296,8 @@ def muscle_facts(tables: Tables, joint: str | None = None, layer: str | None = N
     return out
 
 
-def styled_muscle_facts(tables: Tables, facts: pd.DataFrame):
-    """Return a pandas Styler showing the fact table with readable headers and a citation per row."""
+def muscle_facts_html(tables: Tables, facts: pd.DataFrame) -> str:
+    """Return the fact table as an HTML table with readable headers and a citation per row."""
     shown = pd.DataFrame({
         FACT_COLUMNS["name"]: facts["name"], FACT_COLUMNS["latin_name"]: facts["latin_name"],
         FACT_COLUMNS["layer"]: facts["layer"],
@@ -305,12 +306,7 @@ def styled_muscle_facts(tables: Tables, facts: pd.DataFrame):
         FACT_COLUMNS["arteries"]: facts["arteries"],
         FACT_COLUMNS["sources"]: [cite(tables, s) for s in facts["source_ids"]],
     })
-    return (shown.style.hide(axis="index")
-            .set_caption("Calf muscles: facts from muscles.csv (filter with the menus above)")
-            .set_properties(**{"text-align": "left", "vertical-align": "top"})
-            .set_properties(subset=[FACT_COLUMNS["name"]], **{"font-weight": "bold"})
-            .set_table_styles([{"selector": "th", "props": [("text-align", "left")]},
-                               {"selector": "caption", "props": [("caption-side", "top"), ("text-align", "left")]}]))
+    return table_html(shown, "Calf muscles: facts from muscles.csv (filter with the menus above)", row_headers=True)
 
 
 # ---------------------------------------------------------------- notebook wrapper
@@ -496,8 +492,8 @@ class Lesson:
         from utils import exercises
         self._show_md("One possible answer:\n\n" + exercises.solution(exercise_id))
 
-    def table(self, styled, source_ids: Iterable[str]) -> None:
-        """Display a (styled) table and remember its sources."""
-        from IPython.display import display
+    def table(self, df: pd.DataFrame, source_ids: Iterable[str], caption: str = "") -> None:
+        """Display a table (without its index) and remember its sources."""
+        from IPython.display import HTML, display
         self.use(source_ids)
-        display(styled)
+        display(HTML(table_html(df, caption)))

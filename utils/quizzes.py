@@ -21,6 +21,7 @@ import pandas as pd
 
 from utils import progress
 from utils import widget_style as shared
+from utils.data import derived_from
 
 QUESTION_TYPES = ("single", "multiple", "matching", "numeric", "label")
 DEFAULT_MAX_TRIES = 2
@@ -155,7 +156,8 @@ def question_bank(tables: Mapping | None = None) -> dict[str, Question]:
     if tables is None:
         import utils
         tables = utils.load_course()
-    return questions_from_tables(tables)
+    names = tuple(n for n in ("questions", "question_options", "sources") if n in tables)
+    return dict(derived_from(tables, names, "question_bank", lambda: questions_from_tables(tables)))
 
 
 # ---------------------------------------------------------------- grading
@@ -405,7 +407,10 @@ _PLACEHOLDER = "— choose —"
 
 
 class QuestionCard(widgets.VBox):
-    """The widget for one question: prompt, answer controls, Check button, tries and feedback."""
+    """The widget for one question: prompt, answer controls, Check button (with the tries left) and feedback.
+
+    The feedback area also carries any notice about saving progress.
+    """
 
     def __init__(self, question: Question, *, path: str | Path | None = None,
                  score: SessionScore | None = None):
@@ -450,21 +455,20 @@ class QuestionCard(widgets.VBox):
                                             style=shared.style("description"))
         else:
             raise ValueError(f"unknown question type {q.type!r}")
-        self.check_button = widgets.Button(description="Check", button_style="primary", tooltip="Check your answer",
-                                           layout=shared.layout(), style=shared.style("button"))
-        self.tries_label = shared.html(self._tries_text())
+        self.check_button = widgets.Button(description=self._button_text(), button_style="primary",
+                                           tooltip="Check your answer", layout=shared.layout(width="auto"),
+                                           style=shared.style("button"))
         self.feedback = shared.html("")
         self.feedback.add_class("course-quiz-feedback")
-        self.notice = shared.html("")
-        self.notice.add_class("course-quiz-notice")
         self.check_button.on_click(self._on_check)
-        super().__init__([self.prompt, self.control,
-                          widgets.HBox([self.check_button, self.tries_label], layout=shared.layout()),
-                          self.feedback, self.notice], layout=shared.layout())
+        super().__init__([self.prompt, self.control, self.check_button, self.feedback], layout=shared.layout())
         self.add_class("course-quiz-question")
 
-    def _tries_text(self) -> str:
-        return f"Tries: {self.tries} of {self.question.max_tries}"
+    def _button_text(self) -> str:
+        if self.done:
+            return "Checked"
+        left = max(self.question.max_tries - self.tries, 0)
+        return f"Check ({left} {'try' if left == 1 else 'tries'} left)"
 
     def response(self):
         """Return the learner's current answer in the form :func:`grade` takes."""
@@ -480,22 +484,24 @@ class QuestionCard(widgets.VBox):
         response = self.response()
         fb = grade(self.question, response, attempt=self.tries + 1)
         cls = "correct" if fb.correct else ("wrong" if fb.counted else "invalid")
-        self.feedback.value = f'<div class="course-quiz-{cls}">{html.escape(fb.message)}</div>'
+        message = f'<div class="course-quiz-{cls}">{html.escape(fb.message)}</div>'
         if not fb.counted:
+            self.feedback.value = message
             return fb
         self.tries += 1
-        self.tries_label.value = self._tries_text()
         if fb.correct or fb.reveal is not None:
             self.done = True
             self.check_button.disabled = True
             # the session score counts a question only once it is finished (right, or out of tries)
             self.score.update(self.question.question_id, fb.correct)
+        self.check_button.description = self._button_text()
         q = self.question
         note = progress.record_answer(lesson_id=q.lesson_id, question_id=q.question_id,
                                       objective_id=q.objective_id, correct=fb.correct,
                                       response=response, path=self.path)
         if note:
-            self.notice.value = f"<p>{html.escape(note)}</p>"
+            message += f'<p class="course-quiz-notice">{html.escape(note)}</p>'
+        self.feedback.value = message
         return fb
 
     def _on_check(self, _button) -> None:

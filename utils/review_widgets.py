@@ -12,11 +12,9 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.graph_objects as go
-from IPython.display import display
 
 from utils import progress
-from utils.display import bar, new_figure, plotly_template
+from utils.display import Figure, bar, new_figure, plotly_template, set_outputs
 from utils.narrative import cite, unique_ids
 from utils.style import FONT_FAMILY, OKABE_ITO
 
@@ -178,7 +176,7 @@ def progress_description(summary: pd.DataFrame) -> str:
     return "Your progress by lesson: " + "; ".join(parts) + "."
 
 
-def progress_figure(summary: pd.DataFrame) -> go.Figure:
+def progress_figure(summary: pd.DataFrame) -> Figure:
     """Return stacked bars per lesson: questions last answered right, to review, and not tried.
 
     ``summary`` is :func:`utils.progress.summary`; its lesson rows are drawn. Each part has its own
@@ -270,10 +268,8 @@ class ReviewSession(widgets.VBox):
         self.course_source_ids = unique_ids(q.loc[q["question_id"].isin(self.question_ids), "source_ids"])
         self.status.value = (f"<p>Review set {self.draws + 1}: {len(self.question_ids)} questions. Press "
                              "<strong>Build my review again</strong> for a new mix.</p>")
-        with self.output:
-            self.output.clear_output(wait=True)
-            if self.question_ids:
-                display(quiz(self.question_ids, tables=self.tables, path=self.path))
+        self.quiz = quiz(self.question_ids, tables=self.tables, path=self.path) if self.question_ids else None
+        set_outputs(self.output, *([self.quiz] if self.quiz is not None else []))
         return self.question_ids
 
     def again(self) -> list[str]:
