@@ -7,6 +7,10 @@ in saved and exported pages) and sends each later figure through a small hidden 
 that hands it to ``Plotly.react`` on the plot already on the page: plotly.js then redraws
 only what changed. Where that cannot work (no plot on the page yet, plotly.js not loaded,
 or a drawing error), the browser asks for the figure and it is shown the ordinary way.
+
+The hidden widget is only created with the second figure, when the learner first moves a
+slider: anywidget gives a widget two seconds to start in the browser, and while a whole
+lesson runs and draws, the page can be busier than that.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ function render({ model, el }) {
       .catch(() => model.send({ redraw: update.serial }));
   };
   model.on("change:update", apply);
+  apply();  // the first figure to redraw may have been set before this view existed
 }
 export default { render };
 """ % PANE_CLASS
@@ -53,11 +58,10 @@ class FigurePane(widgets.VBox):
 
     def __init__(self):
         self.output = widgets.Output()
-        self.redrawer = _Redrawer()
+        self.redrawer: _Redrawer | None = None
         self.serial = 0
         self._current: tuple[dict, str] | None = None
-        self.redrawer.on_msg(self._on_msg)
-        super().__init__([self.output, self.redrawer])
+        super().__init__([self.output])
         self.add_class(PANE_CLASS)
 
     def show(self, fig, description: str = "") -> None:
@@ -69,7 +73,13 @@ class FigurePane(widgets.VBox):
         else:
             fig_dict = self._current[0]
             layout = {k: v for k, v in fig_dict.get("layout", {}).items() if k != "template"}
-            self.redrawer.update = {"serial": self.serial, "figure": {**fig_dict, "layout": layout}}
+            update = {"serial": self.serial, "figure": {**fig_dict, "layout": layout}}
+            if self.redrawer is None:
+                self.redrawer = _Redrawer(update=update)
+                self.redrawer.on_msg(self._on_msg)
+                self.children = (*self.children, self.redrawer)
+            else:
+                self.redrawer.update = update
 
     def redraw(self) -> None:
         """Show the current figure again as ordinary plotly output (a new plot)."""
