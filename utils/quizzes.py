@@ -495,13 +495,13 @@ class QuestionCard(widgets.VBox):
             # the session score counts a question only once it is finished (right, or out of tries)
             self.score.update(self.question.question_id, fb.correct)
         self.check_button.description = self._button_text()
+        self.feedback.value = message
         q = self.question
         note = progress.record_answer(lesson_id=q.lesson_id, question_id=q.question_id,
                                       objective_id=q.objective_id, correct=fb.correct,
                                       response=response, path=self.path)
         if note:
-            message += f'<p class="course-quiz-notice">{html.escape(note)}</p>'
-        self.feedback.value = message
+            self.feedback.value = message + f'<p class="course-quiz-notice">{html.escape(note)}</p>'
         return fb
 
     def _on_check(self, _button) -> None:
