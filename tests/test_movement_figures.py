@@ -137,7 +137,7 @@ def test_explorer_description_says_what_the_figure_shows(setup, geometry):
     change = -geometry.query(90, 0)["gastrocnemius_medial"]["length_change_m"] * 1000
     assert f"{change:.0f} mm shorter" in text
     assert "Soleus: the same length" in text and "does not change its length" in text
-    assert "Sources:" in text
+    assert "Sources: Rajagopal et al. 2016;" in text  # short labels from sources.csv, not source ids
     assert mf.explorer_figure(setup, 90, 0).layout.meta["description"] == text
     straight = mf.explorer_description(setup, 0, 10)
     assert "does not change its length" not in straight and "none of this change comes from the knee" in straight
@@ -301,3 +301,12 @@ def test_stance_share_question_range_contains_the_data_value(tables):
     low, high = _numeric_question(tables, "q05_soleus_stance_share")
     value = 100 * mf.phase_share(tables["gait_emg"], tables["gait_phases"], "soleus")["stance"]
     assert low <= value <= high
+
+
+def test_captions_name_sources_by_their_labels_when_given(tables):
+    labels = {"rajagopal2016": "Rajagopal et al. 2016"}
+    fig = mf.gait_emg_figure(tables["gait_emg"], tables["gait_phases"], labels=labels)
+    assert "Sources: Rajagopal et al. 2016" in fig.layout.title.subtitle.text
+    assert "Rajagopal et al. 2016" in fig.layout.meta["description"]
+    bare = mf.gait_angles_figure(tables["gait_angles"], tables["gait_phases"])
+    assert "rajagopal2016" in bare.layout.meta["description"]  # no labels given: the ids

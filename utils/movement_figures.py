@@ -12,13 +12,13 @@ so a widget can redraw it while a slider moves.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from utils.display import Figure, bar, new_figure, plotly_template, scatter
-from utils.narrative import table_sources
+from utils.narrative import source_labels, table_sources
 from utils.style import FONT_FAMILY, OKABE_ITO, muscle_style
 
 EXPLORER_MUSCLES = ("gastrocnemius_medial", "gastrocnemius_lateral", "soleus")
@@ -44,9 +44,10 @@ def _name(names: Mapping[str, str] | None, muscle_id: str) -> str:
     return muscle_id.replace("_", " ").capitalize()
 
 
-def _sources_text(source_ids: Iterable[str]) -> str:
+def _sources_text(source_ids: Iterable[str], labels: Mapping[str, str] | None = None) -> str:
+    """Return "Sources: ..." naming each source by its short label from sources.csv (its id if none given)."""
     ids = list(dict.fromkeys(str(s) for s in source_ids))
-    return f"Sources: {', '.join(ids)}" if ids else ""
+    return f"Sources: {'; '.join((labels or {}).get(i, i) for i in ids)}" if ids else ""
 
 
 def _base_layout(title: str, caption: str, height: int = 430) -> dict:
@@ -133,6 +134,7 @@ class ExplorerSetup:
     names: Mapping[str, str]
     source_ids: tuple[str, ...]
     parameters: Mapping[str, Mapping[str, float]]
+    source_labels: Mapping[str, str] = field(default_factory=dict)  # short labels from sources.csv
 
 
 def explorer_setup(geometry, tables: Mapping[str, pd.DataFrame],
@@ -159,7 +161,9 @@ def explorer_setup(geometry, tables: Mapping[str, pd.DataFrame],
                 "optimal_fiber_length_m": float(rec["optimal_fiber_length_m"]),
             }
         sources = tuple(dict.fromkeys(sources + table_sources(sel)))
-    return ExplorerSetup(geometry, muscles, muscle_names(tables.get("muscles")), sources, params)
+    labels = source_labels(tables) if "sources" in tables else {}
+    return ExplorerSetup(geometry, muscles, muscle_names(tables.get("muscles")), sources, params,
+                         {s: labels[s] for s in sources if s in labels})
 
 
 def _length_curves(setup: ExplorerSetup, knee_deg: float) -> np.ndarray:
@@ -273,7 +277,7 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
                      "xaxis": "x2", "yaxis": "y2"})
     layout = _base_layout("What the knee angle does to the calf muscles (model-derived)",
                           f"Computed with the {g.model} musculoskeletal model. "
-                          + _sources_text(setup.source_ids), height=560)
+                          + _sources_text(setup.source_ids, setup.source_labels), height=560)
     layout["annotations"].append({"text": "", "xref": "paper", "yref": "paper", "x": 0.0, "y": 1.0,
                                   "yanchor": "bottom", "showarrow": False, "xanchor": "left",
                                   "font": {"size": 13}})
@@ -327,7 +331,7 @@ def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float
         text += (f". Moment arm at the ankle {v['ankle_moment_arm_mm']:.0f} mm (plantarflexor), "
                  f"at the knee {v['knee_moment_arm_mm']:.0f} mm.")
         parts.append(text)
-    parts.append(_sources_text(setup.source_ids) + ".")
+    parts.append(_sources_text(setup.source_ids, setup.source_labels) + ".")
     return " ".join(parts)
 
 
@@ -343,7 +347,7 @@ def stretch_comparison(setup: ExplorerSetup, start: tuple[float, float], end: tu
         change = (after[m]["length_m"] - before[m]["length_m"]) * 1000.0
         word = "longer" if change >= 0 else "shorter"
         lines.append(f"- {_name(setup.names, m)}: {abs(change):.0f} mm {word}")
-    lines += ["", _sources_text(setup.source_ids) + "."]
+    lines += ["", _sources_text(setup.source_ids, setup.source_labels) + "."]
     return "\n".join(lines)
 
 
@@ -363,7 +367,7 @@ def force_comparison(setup: ExplorerSetup, tables: Mapping[str, pd.DataFrame] | 
         from utils.narrative import cite
         sources = cite(tables, setup.source_ids)
     else:
-        sources = _sources_text(setup.source_ids) + "."
+        sources = _sources_text(setup.source_ids, setup.source_labels) + "."
     return (f"In the {setup.geometry.model} model the maximum isometric force of soleus (the largest force "
             f"the model lets it produce) is {sol:,.0f} N; the two gastrocnemius heads together: "
             f"{gas:,.0f} N. {sources}")
@@ -463,7 +467,7 @@ def _limit_words(angle: float, capped: bool) -> str:
 
 
 def silfverskiold_description(result: SilfverskioldResult, names: Mapping[str, str] | None = None,
-                              source_ids: Iterable[str] = ()) -> str:
+                              source_ids: Iterable[str] = (), labels: Mapping[str, str] | None = None) -> str:
     """Return the simplified test's result in words (for screen readers and the learner)."""
     r = result
     who = {"gastrocnemius": "both heads of gastrocnemius are", "soleus": "soleus is",
@@ -482,12 +486,12 @@ def silfverskiold_description(result: SilfverskioldResult, names: Mapping[str, s
         limiting = r.limiting_straight or r.limiting_bent
         if r.tight == "gastrocnemius" and limiting:
             text += f" The left panel shows {_name(names, limiting)}, the head that stops the ankle first."
-    src = _sources_text(source_ids)
+    src = _sources_text(source_ids, labels)
     return text + (f" {src}." if src else "")
 
 
 def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[str, str] | None = None,
-                         source_ids: Iterable[str] = ()) -> Figure:
+                         source_ids: Iterable[str] = (), labels: Mapping[str, str] | None = None) -> Figure:
     """Return the simplified Silfverskiöld test as a figure.
 
     Left: length of the muscle that limits the ankle (or medial gastrocnemius when none is
@@ -515,10 +519,10 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
         data.append(scatter(x=[ankle[0], ankle[-1]], y=[limit_mm, limit_mm], mode="lines",
                                name="length limit of the tight unit", line={"color": "black", "dash": "dash"},
                                hovertemplate="length limit %{y:.1f} mm<extra></extra>", xaxis="x", yaxis="y"))
-    labels = [f"knee straight ({_fmt_deg(r.knee_straight_deg)})", f"knee bent ({_fmt_deg(r.knee_bent_deg)})"]
+    bar_labels = [f"knee straight ({_fmt_deg(r.knee_straight_deg)})", f"knee bent ({_fmt_deg(r.knee_bent_deg)})"]
     values = [round(r.straight_deg, 1), round(r.bent_deg, 1)]
     texts = [("≥ " if c else "") + _fmt_deg(v) for v, c in zip(values, (r.straight_capped, r.bent_capped))]
-    data.append(bar(x=labels, y=values, text=texts, textposition="outside", name="dorsiflexion reached",
+    data.append(bar(x=bar_labels, y=values, text=texts, textposition="outside", name="dorsiflexion reached",
                        marker={"color": OKABE_ITO["grey"], "pattern": {"shape": ["", "/"]},
                                "line": {"color": "black", "width": 1}},
                        hovertemplate="%{x}<br>dorsiflexion reached %{y:.0f}°<extra></extra>",
@@ -526,7 +530,7 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
     title = {"gastrocnemius": "Tight gastrocnemius", "soleus": "Tight soleus",
              "neither": "No tight calf muscle"}[r.tight]
     layout = _base_layout(f"Simplified Silfverskiöld test: {title}",
-                          f"Model {geometry.model}; simplified: see the text. " + _sources_text(source_ids),
+                          f"Model {geometry.model}; simplified: see the text. " + _sources_text(source_ids, labels),
                           height=470)
     layout.update({
         "xaxis": {"domain": [0.0, 0.55], "title": {"text": "ankle angle (°; + dorsiflexion)"}},
@@ -536,7 +540,7 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
                    "range": [min(0.0, min(values)) - 5, ankle[-1] + 8]},
     })
     fig = new_figure(data=data, layout=layout)
-    return _with_meta(fig, silfverskiold_description(r, names, source_ids), source_ids)
+    return _with_meta(fig, silfverskiold_description(r, names, source_ids, labels), source_ids)
 
 
 # ---------------------------------------------------------------- gait (lesson 05)
@@ -600,7 +604,7 @@ def _phase_shapes(phases: pd.DataFrame) -> tuple[list[dict], list[dict]]:
 
 
 def gait_emg_figure(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[str] | None = None,
-                    names: Mapping[str, str] | None = None) -> Figure:
+                    names: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None) -> Figure:
     """Return the EMG envelopes over one gait cycle with stance and swing shaded and labelled."""
     muscles = list(muscles) if muscles is not None else list(dict.fromkeys(emg["muscle"].astype(str)))
     data = []
@@ -616,19 +620,19 @@ def gait_emg_figure(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[s
     shapes, notes = _phase_shapes(phases)
     layout = _base_layout("Muscle activity (EMG envelope) over one walking cycle",
                           "One person, one walking trial (n = 1); each envelope scaled to its own peak. "
-                          + _sources_text(table_sources(emg) + table_sources(phases)), height=460)
+                          + _sources_text(table_sources(emg) + table_sources(phases), labels), height=460)
     layout["margin"]["t"] = 120
     layout["annotations"].extend(notes)
     layout.update({"shapes": shapes,
                    "xaxis": {"title": {"text": "% of the gait cycle (0 = right foot strikes)"}, "range": [0, 100]},
                    "yaxis": {"title": {"text": "activity (fraction of its peak)"}, "range": [0, 1.05]}})
     fig = new_figure(data=data, layout=layout)
-    return _with_meta(fig, gait_emg_description(emg, phases, muscles, names),
+    return _with_meta(fig, gait_emg_description(emg, phases, muscles, names, labels),
                       table_sources(emg) + table_sources(phases))
 
 
 def gait_emg_description(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Iterable[str] | None = None,
-                         names: Mapping[str, str] | None = None) -> str:
+                         names: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None) -> str:
     """Return what the EMG figure shows in words: phases, each muscle's peak and its stance share."""
     muscles = list(muscles) if muscles is not None else list(dict.fromkeys(emg["muscle"].astype(str)))
     rows = phase_intervals(phases)
@@ -641,12 +645,13 @@ def gait_emg_description(emg: pd.DataFrame, phases: pd.DataFrame, muscles: Itera
         phase_at_peak = next(p for p, s, e in rows if s <= peak <= e)
         shares = ", ".join(f"{v:.0%} in {p}" for p, v in share.items())
         parts.append(f"{_name(names, m)} peaks at {peak:.0f} % ({phase_at_peak}); its activity: {shares}.")
-    parts.append(_sources_text(table_sources(emg) + table_sources(phases)) + ".")
+    parts.append(_sources_text(table_sources(emg) + table_sources(phases), labels) + ".")
     return " ".join(parts)
 
 
 def phase_share_figure(shares: Mapping[str, float], time_shares: Mapping[str, float], muscle: str,
-                       names: Mapping[str, str] | None = None, source_ids: Iterable[str] = ()) -> Figure:
+                       names: Mapping[str, str] | None = None, source_ids: Iterable[str] = (),
+                       labels: Mapping[str, str] | None = None) -> Figure:
     """Return bars comparing a muscle's share of activity per phase with each phase's share of time."""
     st = muscle_style(muscle)
     name = _name(names, muscle)
@@ -663,26 +668,29 @@ def phase_share_figure(shares: Mapping[str, float], time_shares: Mapping[str, fl
                hovertemplate="%{x}: %{y:.0f} % of the cycle's time<extra></extra>"),
     ]
     layout = _base_layout(f"{name}: when in the cycle is it active?", "One person, one trial (n = 1). "
-                          + _sources_text(source_ids), height=400)
+                          + _sources_text(source_ids, labels), height=400)
     layout.update({"barmode": "group", "yaxis": {"title": {"text": "% of total"}, "range": [0, 110]}})
     fig = new_figure(data=data, layout=layout)
-    return _with_meta(fig, phase_share_description(shares, time_shares, muscle, names, source_ids), source_ids)
+    return _with_meta(fig, phase_share_description(shares, time_shares, muscle, names, source_ids, labels),
+                      source_ids)
 
 
 def phase_share_description(shares: Mapping[str, float], time_shares: Mapping[str, float], muscle: str,
-                            names: Mapping[str, str] | None = None, source_ids: Iterable[str] = ()) -> str:
+                            names: Mapping[str, str] | None = None, source_ids: Iterable[str] = (),
+                            labels: Mapping[str, str] | None = None) -> str:
     """Return the phase shares in words."""
     name = _name(names, muscle)
     parts = [f"{phase}: {100 * shares[phase]:.0f} % of {name}'s activity during "
              f"{100 * time_shares.get(phase, 0.0):.0f} % of the cycle's time" for phase in shares]
-    src = _sources_text(source_ids)
+    src = _sources_text(source_ids, labels)
     return f"{name}, one walking trial: " + "; ".join(parts) + "." + (f" {src}." if src else "")
 
 
 JOINT_LABELS = {"knee": "knee flexion (0 = straight)", "ankle": "ankle dorsiflexion (− = plantarflexion)"}
 
 
-def gait_angles_description(angles: pd.DataFrame, phases: pd.DataFrame) -> str:
+def gait_angles_description(angles: pd.DataFrame, phases: pd.DataFrame,
+                            labels: Mapping[str, str] | None = None) -> str:
     """Return the joint-angle figure in words: each joint's range and where its extremes fall."""
     rows = phase_intervals(phases)
 
@@ -697,11 +705,12 @@ def gait_angles_description(angles: pd.DataFrame, phases: pd.DataFrame) -> str:
         label = JOINT_LABELS.get(joint, joint)
         parts.append(f"{label[0].upper() + label[1:]}: from {y[lo]:.0f}° at {x[lo]:.0f} % ({phase_of(x[lo])}) "
                      f"to {y[hi]:.0f}° at {x[hi]:.0f} % ({phase_of(x[hi])}).")
-    parts.append(_sources_text(table_sources(angles) + table_sources(phases)) + ".")
+    parts.append(_sources_text(table_sources(angles) + table_sources(phases), labels) + ".")
     return " ".join(parts)
 
 
-def gait_angles_figure(angles: pd.DataFrame, phases: pd.DataFrame) -> Figure:
+def gait_angles_figure(angles: pd.DataFrame, phases: pd.DataFrame,
+                       labels: Mapping[str, str] | None = None) -> Figure:
     """Return joint angles over the gait cycle (columns percent_cycle, joint, angle_deg) with phases shaded."""
     data = []
     dashes = ["solid", "dash", "dot", "dashdot"]
@@ -718,11 +727,11 @@ def gait_angles_figure(angles: pd.DataFrame, phases: pd.DataFrame) -> Figure:
     sources = table_sources(angles) + table_sources(phases)
     layout = _base_layout("Knee and ankle angles over the same walking cycle",
                           "One person, one trial (n = 1); angles from the model fitted to the markers. "
-                          + _sources_text(sources), height=440)
+                          + _sources_text(sources, labels), height=440)
     layout["margin"]["t"] = 120
     layout["annotations"].extend(notes)
     layout.update({"shapes": shapes, "xaxis": {"title": {"text": "% of the gait cycle (0 = right foot strikes)"},
                                                "range": [0, 100]},
                    "yaxis": {"title": {"text": "angle (°)"}, "zeroline": True}})
     fig = new_figure(data=data, layout=layout)
-    return _with_meta(fig, gait_angles_description(angles, phases), sources)
+    return _with_meta(fig, gait_angles_description(angles, phases, labels), sources)

@@ -15,7 +15,7 @@ from utils import movement_figures as mf
 from utils.display import description_html, show_in
 from utils.figure_pane import FigurePane
 from utils.muscle_models import MuscleGeometry
-from utils.narrative import table_sources
+from utils.narrative import source_labels, table_sources
 
 PROBE = "course-probe"
 PROBE_OUTPUT = "course-probe-output"
@@ -146,9 +146,10 @@ class SilfverskioldTest(widgets.VBox):
         sources = table_sources(geo_rows[geo_rows["model"] == self.model.value])
         r = self.result()
         self.limit.disabled = self.tight.value == "neither"
-        text = mf.silfverskiold_description(r, self.names, sources)
+        labels = source_labels(self.tables)
+        text = mf.silfverskiold_description(r, self.names, sources, labels)
         self.description.value = description_html(text)
-        show_in(self.output, mf.silfverskiold_figure(geo, r, self.names, sources), text)
+        show_in(self.output, mf.silfverskiold_figure(geo, r, self.names, sources, labels), text)
 
     def _on_change(self, _change) -> None:
         self.redraw()
@@ -198,9 +199,10 @@ class PhaseShareExplorer(widgets.VBox):
         """Show the bars and their description for the chosen muscle."""
         act, time = self.shares()
         m = self.muscle.value
-        text = mf.phase_share_description(act, time, m, self.names, self._sources())
+        text = mf.phase_share_description(act, time, m, self.names, self._sources(), source_labels(self.tables))
         self.description.value = description_html(text)
-        show_in(self.output, mf.phase_share_figure(act, time, m, self.names, self._sources()), text)
+        show_in(self.output, mf.phase_share_figure(act, time, m, self.names, self._sources(),
+                                                       source_labels(self.tables)), text)
         self._on_verdict(None)
 
     def _on_change(self, _change) -> None:

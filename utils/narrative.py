@@ -422,6 +422,10 @@ class Lesson:
         self.use(source_ids)
         self._show_md(markdown)
 
+    def source_labels(self) -> dict[str, str]:
+        """Return {source_id: short label} for figure captions (see :func:`source_labels`)."""
+        return source_labels(self.tables)
+
     def figure(self, fig) -> None:
         """Display a figure and, below it, its text description; remember its sources."""
         from utils.display import show_description, show_figure
