@@ -403,7 +403,8 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
             hoverinfo="text", text=f"<b>{name}</b> ({kind})<br>in the "
                                    f"{structure_name(tables, 'compartments', where).lower()}"))
         lp = label_position(pts)
-        at = (float(_plain_points(pts)["x"][0]), float(_plain_points(pts)["y"][0]))
+        first = _plain_points(pts)
+        at = (float(first["x"][0]), float(first["y"][0]))
         # a label close to its marker needs no leader line
         near = lp is not None and np.hypot(lp[0] - at[0], lp[1] - at[1]) < 0.8
         _label(notes, name, lp, None if near else _anchor(pts), size=12)
@@ -537,9 +538,11 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> Figure:
         lit = mid in lit_ids
         stop = _stop_of(tables, mid)
         hover = f"<b>{r['name']}</b><br>layer: {stop}"
-        if _plain_points(pts)["kind"] == "point":
+        tendon = _plain_points(pts)["kind"] == "point"
+        if tendon:
+            xs, ys = coords(pts)
             fig.add_trace(scatter(
-                x=list(pts["x"]), y=list(pts["y"]), mode="markers", name=f"{r['name']} (tendon)",
+                x=xs, y=ys, mode="markers", name=f"{r['name']} (tendon)",
                 legendgroup="muscles", legendgrouptitle={"text": "Calf muscles"},
                 marker={"symbol": st["symbol"], "size": TENDON_SIZE[lit], "color": st["color"] if lit else "white",
                         "line": {"color": OKABE_ITO["black"], "width": 2}},
@@ -556,8 +559,8 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> Figure:
                 hoveron="fills", hoverinfo="text", text=hover))
         lp = label_position(pts)
         if lp:
-            _label(notes, str(r["name"]) + (" (tendon)" if _plain_points(pts)["kind"] == "point" else ""), lp,
-                   _anchor(pts) if _plain_points(pts)["kind"] == "point" else None, size=12, bold=lit)
+            _label(notes, str(r["name"]) + (" (tendon)" if tendon else ""), lp,
+                   _anchor(pts) if tendon else None, size=12, bold=lit)
     return _layout(fig, f"Layers of the back of the leg: {layer} highlighted",
                    describe_layers(tables, layer), layers_sources(tables, layer), height=640, notes=notes)
 

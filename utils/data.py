@@ -25,7 +25,8 @@ import re
 import sys
 import tempfile
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -388,7 +389,7 @@ def source_line(df: pd.DataFrame, position: int) -> int | None:
     return lines[position] if lines and 0 <= position < len(lines) else None
 
 
-def derived(df: pd.DataFrame, name, build: Callable[[pd.DataFrame], _T]) -> _T:
+def derived(df: pd.DataFrame, name: Hashable, build: Callable[[pd.DataFrame], _T]) -> _T:
     """Return ``build(df)``, built once per table object and kept while the table lives.
 
     Loaded tables are only read, never changed in place (a changed table is a new object
@@ -404,7 +405,8 @@ def derived(df: pd.DataFrame, name, build: Callable[[pd.DataFrame], _T]) -> _T:
     return entry[name]  # type: ignore[return-value]
 
 
-def derived_from(tables: Mapping[str, pd.DataFrame], names: tuple[str, ...], key, build: Callable[[], _T]) -> _T:
+def derived_from(tables: Mapping[str, pd.DataFrame], names: tuple[str, ...], key: Hashable,
+                 build: Callable[[], _T]) -> _T:
     """Return ``build()``, built once per set of the table objects ``names`` of ``tables`` (see :func:`derived`).
 
     ``key`` tells apart the things built from the same tables.
@@ -506,29 +508,29 @@ def load_course(data_dir: str | os.PathLike | None = None) -> dict[str, pd.DataF
     Results are cached per process. Raises CourseDataError on any bad file.
     """
     path = Path(data_dir).expanduser().resolve() if data_dir is not None else default_data_dir()
-    first = not _FROZEN
-    if first:
-        gc.freeze()  # the libraries imported so far
-    tables = {name: df.copy(deep=False) for name, df in _load_cached(str(path)).items()}
-    if first:
-        _freeze_long_lived()
-    return tables
+    with _long_lived():
+        return {name: df.copy(deep=False) for name, df in _load_cached(str(path)).items()}
 
 
 _FROZEN = False
 
 
-def _freeze_long_lived() -> None:
-    """Leave what is alive now (the libraries and the tables) out of later garbage collections.
+@contextmanager
+def _long_lived():
+    """Leave the libraries imported so far, and what the block loads, out of later garbage collections.
 
     A lesson's kernel keeps all of it until it stops. Without this, each full collection scans
     those ~200,000 objects again, which pauses the kernel for about a tenth of a second once
     or twice per lesson, sometimes in the middle of a slider drag. Done once per process.
     """
     global _FROZEN
-    if not _FROZEN:
-        _FROZEN = True
-        gc.freeze()
+    if _FROZEN:
+        yield
+        return
+    gc.freeze()  # before loading too: the load itself then triggers no full scan of the libraries
+    yield
+    gc.freeze()
+    _FROZEN = True
 
 
 def clear_cache() -> None:

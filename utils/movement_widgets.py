@@ -199,10 +199,10 @@ class PhaseShareExplorer(widgets.VBox):
         """Show the bars and their description for the chosen muscle."""
         act, time = self.shares()
         m = self.muscle.value
-        text = mf.phase_share_description(act, time, m, self.names, self._sources(), source_labels(self.tables))
+        labels = source_labels(self.tables)
+        text = mf.phase_share_description(act, time, m, self.names, self._sources(), labels)
         self.description.value = description_html(text)
-        show_in(self.output, mf.phase_share_figure(act, time, m, self.names, self._sources(),
-                                                       source_labels(self.tables)), text)
+        show_in(self.output, mf.phase_share_figure(act, time, m, self.names, self._sources(), labels), text)
         self._on_verdict(None)
 
     def _on_change(self, _change) -> None:

@@ -201,7 +201,8 @@ def quiz_help_md(max_tries: int) -> str:
     """Return how the knowledge checks work, with the number of tries a question gives."""
     tries = NUMBER_WORDS.get(max_tries, str(max_tries))
     return (f"Questions have a **Check** button. You get {tries} {'try' if max_tries == 1 else 'tries'} at each "
-            "question (the button shows how many are left); after a right answer, or when the tries are used up, you see the answer and an "
+            "question (the button shows how many are left); after a right answer, or when the tries "
+            "are used up, you see the answer and an "
             "explanation with its sources. The score under a quiz counts a question once it is finished.")
 
 
