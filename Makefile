@@ -6,10 +6,12 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # The install is keyed on the content of the files that define it.
-INSTALL_KEY := $(shell cat environment.yml pyproject.toml jupyter-config/lab/overrides.json 2>/dev/null | sha256sum | cut -c1-16)
+COURSE_LABEXTENSION := share/jupyter/labextensions/posterior-leg-course
+INSTALL_KEY := $(shell cat environment.yml pyproject.toml jupyter-config/lab/overrides.json $(COURSE_LABEXTENSION)/package.json $(COURSE_LABEXTENSION)/static/* 2>/dev/null | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.installed-$(INSTALL_KEY)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+LAB_EXTENSIONS := $(VENV)/share/jupyter/labextensions
 FIRST_LESSON := notebooks/00_start_here.ipynb
 
 .PHONY: lab test install bench data data-env site present instructor clean help dictionary binder-env binder-check
@@ -35,8 +37,10 @@ $(STAMP): environment.yml pyproject.toml
 	sed -n 's/^ *- *\([A-Za-z0-9_.-]*==[^ ]*\).*/\1/p' environment.yml > $(VENV)/requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	mkdir -p $(LAB_SETTINGS)
+	mkdir -p $(LAB_SETTINGS) $(LAB_EXTENSIONS)
 	cp jupyter-config/lab/overrides.json $(LAB_SETTINGS)/overrides.json
+	rm -rf $(LAB_EXTENSIONS)/posterior-leg-course
+	cp -r $(COURSE_LABEXTENSION) $(LAB_EXTENSIONS)/
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -40,7 +40,25 @@ def test_binder_installs_the_package_and_course_settings():
     assert os.access(post, os.X_OK) and post.read_text().startswith("#!")
     text = post.read_text()
     assert "pip install" in text and "-e ." in text and "overrides.json" in text
+    assert "share/jupyter/labextensions/posterior-leg-course" in text
     assert not (ROOT / "binder").exists(), "a binder/ folder would make repo2docker ignore the root files"
+
+
+def test_jupyterlab_finds_the_course_extension_as_committed():
+    from jupyter_core.paths import jupyter_path
+    from jupyterlab_server.config import get_federated_extensions
+
+    committed = ROOT / "share" / "jupyter" / "labextensions" / "posterior-leg-course"
+    found = get_federated_extensions(jupyter_path("labextensions")).get("posterior-leg-course")
+    assert found, "the course's JupyterLab extension is not installed: run `make install`"
+    installed = Path(found["ext_path"])
+    build = found["jupyterlab"]["_build"]
+    assert build["extension"] == "./extension"
+    assert (installed / build["load"]).is_file(), f"{installed / build['load']} is missing"
+    for path in committed.rglob("*"):
+        if path.is_file():
+            copy = installed / path.relative_to(committed)
+            assert copy.is_file() and copy.read_bytes() == path.read_bytes(), f"{copy} differs from {path}"
 
 
 def test_ci_runs_make_test_and_installs_chromium():

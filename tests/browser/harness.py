@@ -221,19 +221,26 @@ def open_browser(playwright, executable):
 
 
 # Runs in the page before JupyterLab: records every dialog title and toast text that appears.
+# It looks five times a second rather than on every DOM change: plotly redraws change the DOM
+# thousands of times, and a query on each change would slow down the very page being measured.
+# Dialogs stay until answered and toasts for several seconds, so none is missed.
 _RECORDER_JS = """
 (() => {
   window.__course = {dialogs: [], toasts: []};
   const seen = new WeakSet();
+  const watched = [
+    ['dialogs', '.jp-Dialog-header, .jp-Dialog-content'],
+    ['toasts', '.Toastify__toast, .jp-Notification-Toast'],
+  ];
   const scan = () => {
-    for (const el of document.querySelectorAll('.jp-Dialog-header, .jp-Dialog-content')) {
-      if (!seen.has(el)) { seen.add(el); window.__course.dialogs.push(el.innerText.trim()); }
-    }
-    for (const el of document.querySelectorAll('.Toastify__toast, .jp-Notification-Toast')) {
-      if (!seen.has(el)) { seen.add(el); window.__course.toasts.push(el.innerText.trim()); }
+    for (const [list, selector] of watched) {
+      for (const el of document.querySelectorAll(selector)) {
+        if (!seen.has(el)) { seen.add(el); window.__course[list].push(el.innerText.trim()); }
+      }
     }
   };
-  new MutationObserver(scan).observe(document, {childList: true, subtree: true});
+  window.__course.scan = scan;
+  setInterval(scan, 200);
 })();
 """
 
@@ -266,6 +273,7 @@ _SETTLED_JS = "() => (" + _PENDING_JS + ")().length === 0"
 # Everything the assertions need, read in one pass.
 _REPORT_JS = """
 () => {
+  if (window.__course) window.__course.scan();
   const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
   const outs = nb ? [...nb.querySelectorAll('.jp-OutputArea-output')] : [];
   const plots = nb ? [...nb.querySelectorAll('.js-plotly-plot')] : [];

@@ -89,3 +89,18 @@ def test_lesson_renders_and_responds(notebook, lab_server, browser_context, scre
     problems += [f"uncaught page error: {e}" for e in lesson.page_errors]
     problems += [f"request to another host (aborted): {url}" for url in lesson.blocked_requests]
     assert not problems, f"{notebook}:\n  " + "\n  ".join(problems)
+
+
+def test_plotly_is_started_while_the_lesson_opens(lab_server, browser_context):
+    """The course's JupyterLab extension starts plotly.js before anything runs, drawing nothing."""
+    lesson = LessonPage(browser_context, lab_server, LESSONS[0])
+    try:
+        lesson.open()
+        lesson.page.wait_for_function("() => !!window.Plotly", polling=100, timeout=20_000)
+        report = lesson.report()
+        assert report["plots"] == 0, "starting plotly.js put a figure on the page"
+        assert lesson.page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length") == 0
+    finally:
+        lesson.close()
+    assert not lesson.console_errors, lesson.console_errors
+    assert not lesson.page_errors, lesson.page_errors
