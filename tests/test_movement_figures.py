@@ -91,6 +91,21 @@ def test_explorer_bars_show_the_models_moment_arms_in_mm(setup, geometry):
     assert soleus.y[1] == pytest.approx(0.0, abs=1e-6)
 
 
+def test_explorer_moment_arm_scale_is_the_same_at_every_pose(setup, geometry):
+    """Bars are compared across poses, so the axis must not rescale with the sliders."""
+    ranges = {tuple(mf.explorer_figure(setup, k, a).layout.yaxis2.range)
+              for k in (0, 45, 90) for a in (-20, 0, 15)}
+    assert len(ranges) == 1
+    low, high = ranges.pop()
+    assert low <= 0 < high
+    for knee in geometry.knee_deg:
+        for ankle in geometry.ankle_deg:
+            q = geometry.query(float(knee), float(ankle))
+            for m in setup.muscles:
+                for key in ("ankle_moment_arm_m", "knee_moment_arm_m"):
+                    assert low <= q[m][key] * 1000 < high / 1.1  # room above for the bar's label
+
+
 def test_explorer_markers_sit_at_the_chosen_pose(setup, geometry):
     fig = mf.explorer_figure(setup, 90, 0)
     markers = [t for t in fig.data if t.type == "scatter" and t.mode == "markers+text"]

@@ -177,6 +177,19 @@ def _length_curves(setup: ExplorerSetup, knee_deg: float) -> np.ndarray:
     return out
 
 
+def _moment_arm_extent_mm(setup: ExplorerSetup) -> tuple[float, float]:
+    """Return the smallest and largest moment arm (mm, ankle or knee) of the explorer's muscles.
+
+    Interpolation between grid points cannot leave the range of the grid values, so the grid holds both.
+    """
+    g = setup.geometry
+    values = [q[m][key] * 1000.0
+              for knee in g.knee_deg for ankle in g.ankle_deg
+              for q in (g.query(float(knee), float(ankle)),)
+              for m in setup.muscles for key in ("ankle_moment_arm_m", "knee_moment_arm_m")]
+    return min(values), max(values)
+
+
 def explorer_values(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> dict[str, dict[str, float]]:
     """Return {muscle_id: {length_change_mm, knee_effect_mm, ankle_moment_arm_mm, knee_moment_arm_mm}}.
 
@@ -293,6 +306,9 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
     hi = float(np.max(straight))
     pad = 0.08 * (hi - lo)
     layout["yaxis"]["range"] = [lo - pad, hi + pad]
+    # The same moment-arm scale at every pose, so bar heights can be compared as the sliders move.
+    low, high = _moment_arm_extent_mm(setup)
+    layout["yaxis2"]["range"] = [min(0.0, low * 1.15), max(0.0, high * 1.15)]
     fig = new_figure({"data": data, "layout": layout}).to_dict()
     return apply_explorer_changes(fig, explorer_changes(setup, knee_deg, ankle_deg))
 

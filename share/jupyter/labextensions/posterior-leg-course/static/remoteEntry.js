@@ -1,49 +1,111 @@
-// The course's JupyterLab extension (also loaded by Voilà), as the module-federation
-// container that JupyterLab's loader calls: init(shareScope), then get("./extension").
-// It needs no shared packages, so it is written by hand rather than built.
+// The course's JupyterLab extension (Voilà loads it too), as the module-federation
+// container that JupyterLab's loader calls: init(shareScope), then get(moduleName). It
+// needs no shared package, so it is written by hand rather than built.
 //
-// One plugin. The plotly extension only loads and starts plotly.js (4.8 MB) when the
-// first figure is drawn, which costs a small machine about a second in the middle of
-// "Run All". Once JupyterLab has started and is idle, this plugin has plotly's own
-// renderer draw an empty figure on a node that is never put on the page; every later
-// figure then finds plotly.js ready.
+// It builds on the plotly extension that ships inside the plotly wheel (package.json
+// turns off that extension's own renderer so that exactly one renderer draws figures):
+//
+// - "./mimeExtension" draws `application/vnd.plotly.v1+json` outputs with plotly's
+//   renderer, drawing each figure once. Plotly's renderer draws a figure, draws it again
+//   from scratch on the update request that follows, and then renders a PNG copy to store
+//   in the notebook; on a small machine that tripled the cost of every figure.
+// - "./extension" starts plotly.js (4.8 MB) once JupyterLab is idle after opening, by
+//   drawing an empty figure on a node that is never put on the page, so that a lesson's
+//   first figure does not wait about a second for it in the middle of "Run All".
 (function () {
   "use strict";
 
   var NAME = "posterior-leg-course";
   var PLOTLY_CONTAINER = "jupyterlab-plotly";
   var PLOTLY_MIME = "application/vnd.plotly.v1+json";
+  var DEFAULT_HEIGHT = 360; // plotly's renderer's default when a figure sets no height
 
-  function plotlyRendererFactory(module) {
-    var exported = module && Object.prototype.hasOwnProperty.call(module, "__esModule")
-      ? module.default : module;
-    var extensions = Array.isArray(exported) ? exported : [exported];
-    for (var i = 0; i < extensions.length; i++) {
-      var factory = extensions[i] && extensions[i].rendererFactory;
-      if (factory && factory.mimeTypes.indexOf(PLOTLY_MIME) !== -1) return factory;
+  // Resolves to the plotly extension's module (exports RenderedPlotly and MIME_TYPE).
+  function plotlyModule() {
+    var container = window._JUPYTERLAB && window._JUPYTERLAB[PLOTLY_CONTAINER];
+    if (!container) {
+      return Promise.reject(new Error(NAME + ": the plotly JupyterLab extension is not installed"));
     }
-    return null;
+    return container.get("./mimeExtension").then(function (factory) {
+      var module = factory();
+      if (typeof module.RenderedPlotly !== "function") {
+        throw new Error(NAME + ": the plotly extension no longer exports RenderedPlotly");
+      }
+      return module;
+    });
   }
 
-  // Resolves true once plotly.js has started, false when there is nothing to do.
-  function startPlotly() {
-    var container = window._JUPYTERLAB && window._JUPYTERLAB[PLOTLY_CONTAINER];
-    if (window.Plotly || !container) return Promise.resolve(false);
-    return container.get("./mimeExtension").then(function (moduleFactory) {
-      var factory = plotlyRendererFactory(moduleFactory());
-      if (!factory) return false;
-      var renderer = factory.createRenderer({ mimeType: PLOTLY_MIME });
-      var model = {
-        data: {},
-        metadata: {},
-        trusted: true,
-        setData: function () {},
+  function plotlyModel(figure) {
+    var data = {};
+    data[PLOTLY_MIME] = figure;
+    return { data: data, metadata: {}, trusted: true, setData: function () {} };
+  }
+
+  function courseRenderer(RenderedPlotly) {
+    class CourseRenderedPlotly extends RenderedPlotly {
+      constructor(options) {
+        super(options);
+        this.addClass("course-rendered-plotly");
+      }
+
+      createGraph(model) {
+        var Plotly = window.Plotly;
+        if (!Plotly) return super.createGraph(model); // plotly.js not started yet: plotly's own way
+        var figure = model.data[PLOTLY_MIME];
+        var layout = Object.assign({ height: DEFAULT_HEIGHT }, figure.layout);
+        var node = this.node;
+        var self = this;
+        return Plotly.react(node, figure.data, layout, figure.config).then(function () {
+          self.showGraph();
+          self.hideImage();
+          if (figure.frames) return Plotly.addFrames(node, figure.frames);
+        });
+      }
+
+      // Put on the page, resized or shown again: fit the figure to its box, without drawing it anew.
+      onAfterAttach(msg) {
+        super.onAfterAttach(msg);
+        this.update();
+      }
+
+      onUpdateRequest() {
+        var Plotly = window.Plotly;
+        if (Plotly && this.isVisible && this.hasGraphElement()) Plotly.Plots.resize(this.node);
+      }
+    }
+    return CourseRenderedPlotly;
+  }
+
+  function mimeExtensionModule() {
+    return plotlyModule().then(function (plotly) {
+      var Renderer = courseRenderer(plotly.RenderedPlotly);
+      var extension = {
+        id: NAME + ":plotly-renderer",
+        rendererFactory: {
+          safe: true,
+          mimeTypes: [PLOTLY_MIME],
+          createRenderer: function (options) {
+            return new Renderer(options);
+          },
+        },
+        rank: 2,
+        dataType: "json",
       };
-      model.data[PLOTLY_MIME] = { data: [], layout: {} };
-      return Promise.resolve(renderer.renderModel(model)).then(function () {
-        renderer.dispose();
-        return true;
-      });
+      return { __esModule: true, default: [extension] };
+    });
+  }
+
+  // Resolves true once plotly.js has started, false when it already had.
+  function startPlotly() {
+    if (window.Plotly) return Promise.resolve(false);
+    return plotlyModule().then(function (plotly) {
+      var renderer = new plotly.RenderedPlotly({ mimeType: PLOTLY_MIME });
+      return Promise.resolve(renderer.renderModel(plotlyModel({ data: [], layout: {} }))).then(
+        function () {
+          renderer.dispose();
+          return true;
+        }
+      );
     });
   }
 
@@ -52,7 +114,7 @@
     else window.setTimeout(callback, 0);
   }
 
-  var plugin = {
+  var startPlugin = {
     id: NAME + ":start-plotly",
     description: "Starts plotly.js while a lesson opens, so its first figure does not wait for it.",
     autoStart: true,
@@ -67,17 +129,26 @@
     },
   };
 
+  var modules = {
+    "./extension": function () {
+      return Promise.resolve({ __esModule: true, default: [startPlugin] });
+    },
+    "./mimeExtension": mimeExtensionModule,
+  };
+
   window._JUPYTERLAB = window._JUPYTERLAB || {};
   window._JUPYTERLAB[NAME] = {
     init: function () {
       return Promise.resolve();
     },
-    get: function (module) {
-      if (module !== "./extension") {
-        return Promise.reject(new Error(NAME + " has no module " + module));
+    get: function (name) {
+      if (!Object.prototype.hasOwnProperty.call(modules, name)) {
+        return Promise.reject(new Error(NAME + " has no module " + name));
       }
-      return Promise.resolve(function () {
-        return { __esModule: true, default: [plugin] };
+      return modules[name]().then(function (module) {
+        return function () {
+          return module;
+        };
       });
     },
   };
