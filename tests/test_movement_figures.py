@@ -325,3 +325,11 @@ def test_captions_name_sources_by_their_labels_when_given(tables):
     assert "Rajagopal et al. 2016" in fig.layout.meta["description"]
     bare = mf.gait_angles_figure(tables["gait_angles"], tables["gait_phases"])
     assert "rajagopal2016" in bare.layout.meta["description"]  # no labels given: the ids
+
+
+def test_explorer_text_names_the_model_by_its_label_not_its_id(setup, tables):
+    fig = mf.explorer_figure(setup, 45, 0)
+    shown = [fig.layout.title.subtitle.text, fig.layout.meta["description"],
+             mf.stretch_comparison(setup, (0, 0), (90, 10)), mf.force_comparison(setup, tables)]
+    for text in shown:
+        assert "Rajagopal 2016 (full body) " in text and "rajagopal2016 model" not in text, text

@@ -60,7 +60,7 @@ def test_moving_the_knee_slider_redraws_figure_and_description(tables):
 def test_explorer_model_switch_uses_the_other_model(tables, no_display):
     ex = mw.MovementExplorer(tables)
     ex.model.value = "gait2392"
-    assert "gait2392" in ex.description.value
+    assert "in the Gait2392 model" in ex.description.value
 
 
 def test_explorer_sliders_span_the_model_grid(tables):

@@ -137,6 +137,15 @@ class ExplorerSetup:
     source_labels: Mapping[str, str] = field(default_factory=dict)  # short labels from sources.csv
 
 
+# How learners see each model's id (muscle_geometry.model) in widgets, captions and descriptions.
+MODEL_LABELS = {"rajagopal2016": "Rajagopal 2016 (full body)", "gait2392": "Gait2392"}
+
+
+def model_label(model: str) -> str:
+    """Return the readable name of model id ``model`` (the id itself for a model without one)."""
+    return MODEL_LABELS.get(model, model)
+
+
 def explorer_setup(geometry, tables: Mapping[str, pd.DataFrame],
                    muscles: Iterable[str] = EXPLORER_MUSCLES) -> ExplorerSetup:
     """Return the explorer's fixed inputs for ``geometry`` (a MuscleGeometry) and course tables.
@@ -289,7 +298,7 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
                      "hovertemplate": f"{name}<br>%{{x}}<br>moment arm %{{y:.1f}} mm<extra></extra>",
                      "xaxis": "x2", "yaxis": "y2"})
     layout = _base_layout("What the knee angle does to the calf muscles (model-derived)",
-                          f"Computed with the {g.model} musculoskeletal model. "
+                          f"Computed with the {model_label(g.model)} musculoskeletal model. "
                           + _sources_text(setup.source_ids, setup.source_labels), height=560)
     layout["annotations"].append({"text": "", "xref": "paper", "yref": "paper", "x": 0.0, "y": 1.0,
                                   "yanchor": "bottom", "showarrow": False, "xanchor": "left",
@@ -323,7 +332,7 @@ def explorer_figure(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_DEG,
 def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> str:
     """Return, in words, what the explorer figure shows at this pose (for screen readers)."""
     values = explorer_values(setup, knee_deg, ankle_deg)
-    parts = [f"{_pose_title(knee_deg, ankle_deg)}, in the {setup.geometry.model} model."]
+    parts = [f"{_pose_title(knee_deg, ankle_deg)}, in the {model_label(setup.geometry.model)} model."]
     for m in setup.muscles:
         v = values[m]
         name = _name(setup.names, m)
@@ -358,7 +367,8 @@ def stretch_comparison(setup: ExplorerSetup, start: tuple[float, float], end: tu
     """
     geometry = setup.geometry
     before, after = geometry.query(*start), geometry.query(*end)
-    lines = [f"From {_pose_title(*start).lower()} to {_pose_title(*end).lower()}, in the {geometry.model} model:", ""]
+    lines = [f"From {_pose_title(*start).lower()} to {_pose_title(*end).lower()}, "
+             f"in the {model_label(geometry.model)} model:", ""]
     for m in setup.muscles:
         change = (after[m]["length_m"] - before[m]["length_m"]) * 1000.0
         word = "longer" if change >= 0 else "shorter"
@@ -384,8 +394,8 @@ def force_comparison(setup: ExplorerSetup, tables: Mapping[str, pd.DataFrame] | 
         sources = cite(tables, setup.source_ids)
     else:
         sources = _sources_text(setup.source_ids, setup.source_labels) + "."
-    return (f"In the {setup.geometry.model} model the maximum isometric force of soleus (the largest force "
-            f"the model lets it produce) is {sol:,.0f} N; the two gastrocnemius heads together: "
+    return (f"In the {model_label(setup.geometry.model)} model the maximum isometric force of soleus "
+            f"(the largest force the model lets it produce) is {sol:,.0f} N; the two gastrocnemius heads together: "
             f"{gas:,.0f} N. {sources}")
 
 
@@ -546,7 +556,7 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
     title = {"gastrocnemius": "Tight gastrocnemius", "soleus": "Tight soleus",
              "neither": "No tight calf muscle"}[r.tight]
     layout = _base_layout(f"Simplified Silfverskiöld test: {title}",
-                          f"Model {geometry.model}; simplified: see the text. " + _sources_text(source_ids, labels),
+                          f"Model {model_label(geometry.model)}; simplified: see the text. " + _sources_text(source_ids, labels),
                           height=470)
     layout.update({
         "xaxis": {"domain": [0.0, 0.55], "title": {"text": "ankle angle (°; + dorsiflexion)"}},

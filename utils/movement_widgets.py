@@ -29,13 +29,10 @@ def _tables(tables):
     return tables
 
 
-MODEL_LABELS = {"rajagopal2016": "Rajagopal 2016 (full body)", "gait2392": "Gait2392"}
-
-
 def _models(tables) -> list[tuple[str, str]]:
     """Return (readable label, model id) pairs for the models in ``muscle_geometry``."""
     ids = dict.fromkeys(tables["muscle_geometry"]["model"].astype(str))
-    return [(MODEL_LABELS.get(m, m), m) for m in ids]
+    return [(mf.model_label(m), m) for m in ids]
 
 
 class MovementExplorer(widgets.VBox):
