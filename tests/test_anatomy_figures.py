@@ -338,3 +338,10 @@ def test_plantaris_figure_marks_each_study_and_the_simulated_class(tables):
     assert trace(fig, f"simulated: {result['absent']} of 40").x[0] == result["absent"]
     assert trace(fig, "expected at 8%: 3.2").x[0] == pytest.approx(3.2)
     assert fig.layout.meta["description"] == af.describe_plantaris(tables, result)
+
+
+def test_study_labels_say_what_was_counted(tables):
+    labels = af.study_rates(tables).set_index("study_id")["label"]
+    assert labels["simpson1991_surgical"].endswith("surgical, 23 patients)")
+    assert labels["olewnik2020"].endswith("cadaveric, 142 limbs)")
+    assert "limbs" not in labels["yammine2019_true"] and "patients" not in labels["yammine2019_true"]

@@ -138,7 +138,7 @@ def test_boundaries_and_studies_tables_come_from_the_data(tables):
     assert text.count("\n") == 3
     studies = n.studies_md(tables)
     assert studies.count("\n") == len(tables["plantaris_studies"]) + 1
-    assert "14 of 142 (9.9%)" in studies and "7–20%" in studies
+    assert "14 of 142 limbs (9.9%)" in studies and "2 of 23 patients (8.7%)" in studies and "7–20%" in studies
 
 
 def test_fact_table_filters_by_joint_and_layer(tables):

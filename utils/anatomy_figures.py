@@ -888,8 +888,8 @@ def study_rates(tables: Tables) -> pd.DataFrame:
     """Return the plantaris studies with a display label and low/high absence percentages."""
     st = tables["plantaris_studies"].copy()
     labels = dict(zip(tables["sources"]["source_id"], tables["sources"]["short"]))
-    st["label"] = [f"{labels[s]} ({m.replace('_', ' ')}{'' if pd.isna(n) else f', {int(n)} limbs'})"
-                   for s, m, n in zip(st["source_id"], st["method"], st["limbs_examined"])]
+    st["label"] = [f"{labels[s]} ({m.replace('_', ' ')}{'' if pd.isna(n) else f', {int(n)} {u}'})"
+                   for s, m, n, u in zip(st["source_id"], st["method"], st["limbs_examined"], st["sample_unit"])]
     return st[["study_id", "source_id", "label", "absence_percent_low", "absence_percent_high"]]
 
 

@@ -273,7 +273,8 @@ def studies_md(tables: Tables) -> str:
     for s in st.to_dict("records"):
         lo, hi = s["absence_percent_low"], s["absence_percent_high"]
         pct = f"{lo:g}%" if lo == hi else f"{lo:g}–{hi:g}%"
-        count = "" if pd.isna(s["limbs_absent"]) else f"{int(s['limbs_absent'])} of {int(s['limbs_examined'])} ("
+        count = ("" if pd.isna(s["limbs_absent"])
+                 else f"{int(s['limbs_absent'])} of {int(s['limbs_examined'])} {s['sample_unit']} (")
         shown = f"{count}{pct})" if count else pct
         lines.append(f"| {cite(tables, [s['source_id']])} | {s['population']} | {s['method'].replace('_', ' ')} | "
                      f"{shown} | {s['note']} |")

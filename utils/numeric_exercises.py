@@ -61,7 +61,7 @@ def _soleus_stance_mean(t: Tables) -> tuple[float, tuple[str, ...]]:
 
 def _pooled_absence(t: Tables) -> tuple[float, tuple[str, ...]]:
     st = t["plantaris_studies"]
-    rows = st[st["limbs_absent"].notna() & st["limbs_examined"].notna()]
+    rows = st[st["limbs_absent"].notna() & st["limbs_examined"].notna() & (st["sample_unit"] == "limbs")]
     return (100.0 * float(rows["limbs_absent"].sum()) / float(rows["limbs_examined"].sum()),
             table_sources(rows))
 
@@ -99,13 +99,14 @@ EXERCISES = {e.exercise_id: e for e in (
         'answer = soleus.loc[soleus["percent_cycle"] < stance_end, "envelope"].mean()'),
     NumericExercise(
         "e06_pooled_absence", "06",
-        "Pool the plantaris studies that give counts: add up limbs_absent and limbs_examined over the rows of "
-        "`plantaris_studies` where both are known, and give the pooled percentage of limbs without plantaris.",
+        "Pool the plantaris studies that count limbs: add up limbs_absent and limbs_examined over the rows of "
+        "`plantaris_studies` where both are known and sample_unit is \"limbs\" (one study counted patients "
+        "instead), and give the pooled percentage of limbs without plantaris.",
         ("plantaris_studies",), "%", 0.05, _pooled_absence,
-        "Keep the rows where both columns are not missing (.notna()), sum each column, divide, and "
-        "multiply by 100.",
+        "Keep the rows where both columns are not missing (.notna()) and sample_unit is \"limbs\", sum each "
+        "column, divide, and multiply by 100.",
         'st = tables["plantaris_studies"]\n'
-        'known = st[st["limbs_absent"].notna() & st["limbs_examined"].notna()]\n'
+        'known = st[st["limbs_absent"].notna() & st["limbs_examined"].notna() & (st["sample_unit"] == "limbs")]\n'
         'answer = 100 * known["limbs_absent"].sum() / known["limbs_examined"].sum()'),
     NumericExercise(
         "e07_glossary_count", "07",
