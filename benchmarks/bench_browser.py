@@ -3,8 +3,9 @@
 Per lesson, over a few runs (fresh page and kernel each run):
 - run-all → rendered: from the click on Run → Run All Cells until every cell has run and every
   figure and widget is drawn (target < 3 s);
-- slider → figure: from a key press on the `course-probe` slider until `course-probe-output`
-  shows the new figure, 95th percentile (target < 150 ms), for lessons whose probe is a slider;
+- slider → figure: from a key press on the `course-probe` slider until the figure drawn in
+  `course-probe-output` (its SVG) has changed, 95th percentile (target < 150 ms), for lessons
+  whose probe is a slider;
 - websocket: bytes the server sent to the page while opening and running the lesson (target < 2 MB).
 
 Run from the repository root: `make bench`, `python -m benchmarks.bench_browser`, or
@@ -54,7 +55,7 @@ def measure_run(context, server, notebook, slider_steps):
             for step in range(slider_steps):
                 before = lesson.wait_probe_stable(quiet_ms=200)
                 lesson.act_on_probe("slider", step)
-                seen = lesson.wait_probe_changed(before, polling="raf")
+                seen = lesson.wait_probe_changed(before, polling="raf", drawing=True)
                 latencies.append(seen - lesson.last_keydown())
         return run_all_s, ws_bytes, latencies
     finally:

@@ -333,3 +333,9 @@ def test_explorer_text_names_the_model_by_its_label_not_its_id(setup, tables):
              mf.stretch_comparison(setup, (0, 0), (90, 10)), mf.force_comparison(setup, tables)]
     for text in shown:
         assert "Rajagopal 2016 (full body) " in text and "rajagopal2016 model" not in text, text
+
+
+def test_explorer_marker_labels_sit_on_different_sides(setup):
+    fig = mf.explorer_figure(setup, 0, 0)
+    positions = [t.textposition for t in fig.data if t.type == "scatter" and t.mode == "markers+text"]
+    assert len(positions) == len(setup.muscles) and len(set(positions)) == len(positions)

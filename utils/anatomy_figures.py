@@ -65,6 +65,11 @@ def shapes(tables: Tables, figure: str) -> pd.DataFrame:
     return out
 
 
+def _where(frame: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
+    """Return the rows of ``frame`` whose ``column`` equals ``value`` (a mask: ``query`` parses text each call)."""
+    return frame[frame[column] == value]
+
+
 def shape(tables: Tables, figure: str, structure_id: str, table: str | None = None) -> pd.DataFrame:
     """Return the points of one structure of a figure; raises KeyError if it is not drawn."""
     parts = derived(tables["figure_shapes"], "shape_index", _shape_index)["structure"].get((figure, structure_id), [])
@@ -456,7 +461,7 @@ def _at_mid_leg(joints) -> bool:
 def drawn_muscles(tables: Tables) -> tuple[str, ...]:
     """Return the muscles drawn in the cross-section, from superficial to deep (slider order)."""
     def build() -> tuple[str, ...]:
-        drawn = set(shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"])
+        drawn = set(_where(shapes(tables, CROSS_SECTION), "structure_table", "muscles")["structure_id"])
         return tuple(m for lay in LAYER_ORDER for m in layer_muscles(tables, lay)["muscle_id"] if m in drawn)
 
     return derived_from(tables, ("figure_shapes", "muscles"), "drawn_muscles", build)
@@ -528,7 +533,7 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> Figure:
     septum = structure_name(tables, "boundaries", "transverse_intermuscular_septum")
     fig.add_trace(scatter(x=xs, y=ys, mode="lines", name=septum, hoverinfo="text", text=septum,
                              line={"color": OKABE_ITO["black"], "width": 2.5, "dash": "dashdot"}))
-    drawn = shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"].drop_duplicates()
+    drawn = _where(shapes(tables, CROSS_SECTION), "structure_table", "muscles")["structure_id"].drop_duplicates()
     # areas first, then the thin tendons on top so they stay visible
     drawn = sorted(drawn, key=lambda m: _plain_points(shape(tables, CROSS_SECTION, m, "muscles"))["kind"] == "point")
     for mid in drawn:
@@ -568,7 +573,7 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> Figure:
 def layers_sources(tables: Tables, layer: str) -> tuple[str, ...]:
     """Return the source ids the layers figure cites: the drawing, the muscles drawn or lit, the term "layer"."""
     mus = tables["muscles"]
-    drawn = set(shapes(tables, CROSS_SECTION).query("structure_table == 'muscles'")["structure_id"])
+    drawn = set(_where(shapes(tables, CROSS_SECTION), "structure_table", "muscles")["structure_id"])
     lit = set(layer_muscles(tables, layer)["muscle_id"])
     ids = list(table_sources(shapes(tables, CROSS_SECTION))) + list(table_sources(mus[mus["muscle_id"].isin(drawn | lit)]))
     ids += list(row(tables, "glossary", "muscle_layer")["source_ids"])
@@ -585,7 +590,7 @@ def attachments_of(tables: Tables, muscle_id: str) -> pd.DataFrame:
 
 def attachment_muscles(tables: Tables) -> tuple[str, ...]:
     """Return the muscles with attachments drawn in the bones view, in muscles.csv order."""
-    drawn = set(shapes(tables, BONES_VIEW).query("kind == 'line_of_pull'")["structure_id"])
+    drawn = set(_where(shapes(tables, BONES_VIEW), "kind", "line_of_pull")["structure_id"])
     att = set(tables["attachments"]["muscle_id"])
     return tuple(m for m in tables["muscles"]["muscle_id"] if m in drawn and m in att)
 
@@ -593,7 +598,7 @@ def attachment_muscles(tables: Tables) -> tuple[str, ...]:
 def describe_bones(tables: Tables, muscle_id: str | None = None, marker: str | None = None) -> str:
     """Return a text description of the bones view (with a muscle's attachments, or a marked landmark)."""
     o = ORIENTATION[BONES_VIEW]
-    bones = _bone_order(shapes(tables, BONES_VIEW).query("structure_table == 'bones'")["structure_id"].unique())
+    bones = _bone_order(_where(shapes(tables, BONES_VIEW), "structure_table", "bones")["structure_id"].unique())
     text = (f"Schematic posterior view of the right lower femur, tibia, fibula, talus and calcaneus: "
             f"{o['up']} is at the top, {o['left']} on the left and {o['right']} on the right. Bones: "
             + ", ".join(structure_name(tables, "bones", b) for b in bones) + ".")
@@ -601,7 +606,7 @@ def describe_bones(tables: Tables, muscle_id: str | None = None, marker: str | N
         return text + (" One landmark is marked with a star and a large question mark; the other landmarks "
                        "are not named.")
     if muscle_id is None:
-        lms = shapes(tables, BONES_VIEW).query("structure_table == 'landmarks'")["structure_id"].drop_duplicates()
+        lms = _where(shapes(tables, BONES_VIEW), "structure_table", "landmarks")["structure_id"].drop_duplicates()
         text += " Landmarks named: " + "; ".join(
             f"{structure_name(tables, 'landmarks', lm)} ({_on(tables, lm)})" for lm in lms) + "."
     else:

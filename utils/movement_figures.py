@@ -186,6 +186,11 @@ def _length_curves(setup: ExplorerSetup, knee_deg: float) -> np.ndarray:
     return out
 
 
+# Where each muscle's "+12 mm" label sits beside its marker: at the reference pose all the markers
+# meet at one point, and labels on the same side would print over each other.
+MARKER_LABEL_POSITIONS = ("middle right", "middle left", "bottom center", "top center")
+
+
 def _moment_arm_extent_mm(setup: ExplorerSetup) -> tuple[float, float]:
     """Return the smallest and largest moment arm (mm, ankle or knee) of the explorer's muscles.
 
@@ -269,7 +274,7 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
         name = _name(setup.names, m)
         data.append({"type": "scatter", "mode": "lines", "x": ankle_axis,
                      "y": np.round(straight[i], 2).tolist(), "name": f"{name}, knee straight",
-                     "legendgroup": m, "showlegend": False, "opacity": 0.35,
+                     "legendgroup": m, "showlegend": False, "opacity": 0.6,
                      "line": {"color": st["color"], "dash": st["dash"], "width": 1.5},
                      "hovertemplate": f"{name}<br>knee straight<br>ankle %{{x}}°<br>"
                                       "length change %{y:.1f} mm<extra></extra>",
@@ -282,7 +287,7 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
                      "xaxis": "x", "yaxis": "y"})
         data.append({"type": "scatter", "mode": "markers+text", "x": [], "y": [], "text": [],
                      "name": f"{name}, chosen pose", "legendgroup": m, "showlegend": False,
-                     "textposition": "middle left" if i % 2 else "middle right",
+                     "textposition": MARKER_LABEL_POSITIONS[i % len(MARKER_LABEL_POSITIONS)],
                      "marker": {"color": st["color"], "symbol": st["symbol"], "size": 13,
                                 "line": {"color": "black", "width": 1}},
                      "hovertemplate": f"{name}<br>chosen pose<br>ankle %{{x}}°<br>"

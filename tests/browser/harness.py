@@ -312,6 +312,8 @@ _PROBE_STATE_JS = """
     fingerprint: el.innerText + '\\u0000'
         + plots.map(p => JSON.stringify([p.data, p.layout], skip)).join('\\u0000')
         + (plots.length ? '' : el.innerHTML),
+    // what is drawn on screen: the plots' SVG (changes only once plotly has drawn the new figure)
+    drawing: plots.map(p => [...p.querySelectorAll('svg.main-svg')].map(s => s.innerHTML).join('')).join('\\u0000'),
   };
 }
 """
@@ -521,11 +523,12 @@ class LessonPage:
             return None
         raise RuntimeError(f"{self.name}: course-probe-output keeps changing with no input")
 
-    def wait_probe_changed(self, before, timeout=15_000, polling=POLL_MS):
+    def wait_probe_changed(self, before, timeout=15_000, polling=POLL_MS, drawing=False):
         """Wait until `.course-probe-output` differs from `before` and is drawn.
 
         `before` is a `probe_state()` (or just its "fingerprint"); a state with fewer plotly
         figures than `before` (an output cleared before redrawing) does not count as the change.
+        With `drawing=True` only a change in the figures as drawn on screen (their SVG) counts.
 
         `polling` is "raf" (every frame, for timing) or a period in ms. Returns the page's
         clock (performance.now(), ms) when the change was seen.
@@ -533,14 +536,15 @@ class LessonPage:
         """
         if isinstance(before, str):
             before = {"fingerprint": before, "plots": 0}
+        key = "drawing" if drawing else "fingerprint"
         try:
             handle = self.page.wait_for_function(
-                """([js, before]) => {
+                """([js, before, key]) => {
                   const state = (new Function('return (' + js + ')'))()('.course-probe-output');
                   return state && state.drawn && state.plots >= before.plots
-                    && state.fingerprint !== before.fingerprint ? performance.now() : false;
+                    && state[key] !== before[key] ? performance.now() : false;
                 }""",
-                arg=[_PROBE_STATE_JS, before],
+                arg=[_PROBE_STATE_JS, before, key],
                 polling=polling,
                 timeout=timeout,
             )

@@ -76,10 +76,15 @@
     return CourseRenderedPlotly;
   }
 
+  // Plotly's own mime extension with the course's renderer in it: the same rank and the same
+  // viewer for .plotly.json files, so turning plotly's off loses nothing.
   function mimeExtensionModule() {
     return plotlyModule().then(function (plotly) {
       var Renderer = courseRenderer(plotly.RenderedPlotly);
-      var extension = {
+      var own = [].concat(plotly.default || []).filter(function (extension) {
+        return extension && extension.rendererFactory;
+      })[0] || { rank: 2, dataType: "json" };
+      var extension = Object.assign({}, own, {
         id: NAME + ":plotly-renderer",
         rendererFactory: {
           safe: true,
@@ -88,9 +93,7 @@
             return new Renderer(options);
           },
         },
-        rank: 2,
-        dataType: "json",
-      };
+      });
       return { __esModule: true, default: [extension] };
     });
   }
