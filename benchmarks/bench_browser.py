@@ -3,9 +3,10 @@
 Per lesson, over a few runs (fresh page and kernel each run):
 - run-all → rendered: from the click on Run → Run All Cells until every cell has run and every
   figure and widget is drawn (target < 3 s);
-- slider → figure: from a key press on the `course-probe` slider until the figure drawn in
-  `course-probe-output` (its SVG) has changed, 95th percentile (target < 150 ms), for lessons
-  whose probe is a slider;
+- slider → figure: from a key press on the `course-probe` slider until plotly.js has drawn the
+  new figure in `course-probe-output` (its `plotly_afterplot` event), for lessons whose probe is
+  a slider: 95th percentile of every press after the first of each run (target < 150 ms), and
+  the median of the first presses, which also create the widget that redraws the figure;
 - websocket: bytes the server sent to the page while opening and running the lesson (target < 2 MB).
 
 Run from the repository root: `make bench`, `python -m benchmarks.bench_browser`, or
@@ -50,13 +51,13 @@ def measure_run(context, server, notebook, slider_steps):
         run_all_s = (lesson.wait_settled(polling="raf") - started) / 1000
         ws_bytes = lesson.ws_bytes
         latencies = []
-        if slider_steps and lesson.probe_kind() == "slider":
+        if slider_steps and lesson.probe_kind() == "slider" and lesson.watch_probe_draws():
             lesson.mark_keydown()
             for step in range(slider_steps):
-                before = lesson.wait_probe_stable(quiet_ms=200)
+                lesson.wait_probe_stable(quiet_ms=200)
                 lesson.act_on_probe("slider", step)
-                seen = lesson.wait_probe_changed(before, polling="raf", drawing=True)
-                latencies.append(seen - lesson.last_keydown())
+                drawn = lesson.wait_probe_drawn()
+                latencies.append(drawn - lesson.last_keydown())
         return run_all_s, ws_bytes, latencies
     finally:
         lesson.close()
@@ -105,21 +106,23 @@ def main(argv=None):
 
     header = (
         f"{'lesson':<34} {'run-all → rendered s':>22} {'slider → figure p95 ms':>23}"
-        f" {'websocket MB':>20}"
+        f" {'first press ms':>15} {'websocket MB':>20}"
     )
     print(f"Browser benchmark: {args.runs} run(s) per lesson, median (min–max);"
-          f" targets: run-all < {TARGET_RUN_ALL_S:g} s, slider p95 < {TARGET_SLIDER_P95_MS:g} ms,"
+          f" targets: run-all < {TARGET_RUN_ALL_S:g} s, slider p95 (after the first press) < {TARGET_SLIDER_P95_MS:g} ms,"
           f" websocket < {TARGET_WS_MB:g} MB")  # fmt: skip
     print(header)
     print("-" * len(header))
     for notebook, runs in rows:
         run_all = [r[0] for r in runs]
         ws_mb = [r[1] / 1e6 for r in runs]
-        latencies = [ms for r in runs for ms in r[2]]
-        slider = f"{p95(latencies):.0f} (n={len(latencies)})" if latencies else "no slider probe"
+        later = [ms for r in runs for ms in r[2][1:]]
+        first = [r[2][0] for r in runs if r[2]]
+        slider = f"{p95(later):.0f} (n={len(later)})" if later else "no slider probe"
+        first_press = spread(first, lambda v: f"{v:.0f}") if first else "-"
         print(
             f"{notebook:<34} {spread(run_all, lambda v: f'{v:.2f}'):>22} {slider:>23}"
-            f" {spread(ws_mb, lambda v: f'{v:.2f}'):>20}"
+            f" {first_press:>15} {spread(ws_mb, lambda v: f'{v:.2f}'):>20}"
         )
     return 0
 

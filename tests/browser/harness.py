@@ -312,8 +312,6 @@ _PROBE_STATE_JS = """
     fingerprint: el.innerText + '\\u0000'
         + plots.map(p => JSON.stringify([p.data, p.layout], skip)).join('\\u0000')
         + (plots.length ? '' : el.innerHTML),
-    // what is drawn on screen: the plots' SVG (changes only once plotly has drawn the new figure)
-    drawing: plots.map(p => [...p.querySelectorAll('svg.main-svg')].map(s => s.innerHTML).join('')).join('\\u0000'),
   };
 }
 """
@@ -523,12 +521,11 @@ class LessonPage:
             return None
         raise RuntimeError(f"{self.name}: course-probe-output keeps changing with no input")
 
-    def wait_probe_changed(self, before, timeout=15_000, polling=POLL_MS, drawing=False):
+    def wait_probe_changed(self, before, timeout=15_000, polling=POLL_MS):
         """Wait until `.course-probe-output` differs from `before` and is drawn.
 
         `before` is a `probe_state()` (or just its "fingerprint"); a state with fewer plotly
         figures than `before` (an output cleared before redrawing) does not count as the change.
-        With `drawing=True` only a change in the figures as drawn on screen (their SVG) counts.
 
         `polling` is "raf" (every frame, for timing) or a period in ms. Returns the page's
         clock (performance.now(), ms) when the change was seen.
@@ -536,20 +533,58 @@ class LessonPage:
         """
         if isinstance(before, str):
             before = {"fingerprint": before, "plots": 0}
-        key = "drawing" if drawing else "fingerprint"
         try:
             handle = self.page.wait_for_function(
-                """([js, before, key]) => {
+                """([js, before]) => {
                   const state = (new Function('return (' + js + ')'))()('.course-probe-output');
                   return state && state.drawn && state.plots >= before.plots
-                    && state[key] !== before[key] ? performance.now() : false;
+                    && state.fingerprint !== before.fingerprint ? performance.now() : false;
                 }""",
-                arg=[_PROBE_STATE_JS, before, key],
+                arg=[_PROBE_STATE_JS, before],
                 polling=polling,
                 timeout=timeout,
             )
         except PlaywrightTimeoutError:
             raise TimeoutError(f"{self.name}: course-probe-output unchanged after {timeout} ms") from None
+        return handle.json_value()
+
+    def watch_probe_draws(self):
+        """Record in the page the clock of every redraw of the figures in `.course-probe-output`.
+
+        Listens for plotly's `plotly_afterplot` event, which plotly.js emits once it has drawn a
+        figure, so timing a redraw needs no polling of the page while it draws. Returns how
+        many figures are watched.
+        """
+        return self.page.evaluate(
+            """() => {
+              const plots = [...document.querySelectorAll('.course-probe-output .js-plotly-plot')];
+              for (const plot of plots) {
+                if (plot.__courseWatched || typeof plot.on !== 'function') continue;
+                plot.__courseWatched = true;
+                plot.on('plotly_afterplot', () => { window.__course.drawnAt = performance.now(); });
+              }
+              return plots.filter(p => p.__courseWatched).length;
+            }"""
+        )
+
+    def wait_probe_drawn(self, timeout=15_000):
+        """Wait until a watched figure (see `watch_probe_draws`) is drawn after the last key press.
+
+        Returns the page clock (ms) at which plotly.js finished drawing it. Raises TimeoutError
+        if no watched figure is drawn in time.
+        """
+        try:
+            handle = self.page.wait_for_function(
+                """() => {
+                  const c = window.__course;
+                  return c.drawnAt !== undefined && c.keyAt !== undefined && c.drawnAt > c.keyAt
+                    ? c.drawnAt : false;
+                }""",
+                polling=POLL_MS,
+                timeout=timeout,
+            )
+        except PlaywrightTimeoutError:
+            raise TimeoutError(f"{self.name}: no figure in course-probe-output drawn after {timeout} ms") from None
         return handle.json_value()
 
     def answer_quiz(self, timeout=15_000):

@@ -70,7 +70,9 @@
 
       onUpdateRequest() {
         var Plotly = window.Plotly;
-        if (Plotly && this.isVisible && this.hasGraphElement()) Plotly.Plots.resize(this.node);
+        if (!Plotly || !this.isVisible || !this.hasGraphElement()) return;
+        // plotly.js refuses to resize a plot that is not displayed (say, in a collapsed output)
+        Plotly.Plots.resize(this.node).catch(function () {});
       }
     }
     return CourseRenderedPlotly;
