@@ -298,3 +298,10 @@ def test_every_column_is_described():
     for resource in read_package():
         for f in resource.fields:
             assert f.description.strip(), f"{resource.name}.{f.name} has no description"
+
+
+def test_every_plantaris_count_says_what_it_counted():
+    st = load_course()["plantaris_studies"]
+    counted = st[st["limbs_examined"].notna() | st["limbs_absent"].notna()]
+    assert counted["sample_unit"].notna().all(), counted.loc[counted["sample_unit"].isna(), "study_id"].tolist()
+    assert st.loc[st["limbs_examined"].isna() & st["limbs_absent"].isna(), "sample_unit"].isna().all()

@@ -47,14 +47,18 @@ BONE_DRAW_ORDER = ("femur", "tibia", "fibula", "talus", "calcaneus")
 # ---------------------------------------------------------------- shapes and names
 
 def _shape_index(df: pd.DataFrame) -> dict:
-    """Return {figure: its rows in drawing order} and {(figure, structure_id): [(table, points)]}."""
+    """Return {figure: its rows in drawing order}, {(figure, structure_id): [(table, points)]}
+    and {(figure, table): the structure ids drawn from that table, in order}."""
     ordered = df.sort_values(["figure", "structure_table", "structure_id", "point_order"], kind="stable")
     by_figure = {fig: part for fig, part in ordered.groupby("figure", sort=False)}
     by_structure: dict = {}
+    by_table: dict = {}
     for (fig, table, sid), part in ordered.groupby(["figure", "structure_table", "structure_id"], sort=False):
         part.attrs = {}  # the loader's notes on the file; pandas would copy them on every operation
         by_structure.setdefault((fig, sid), []).append((table, part))
-    return {"figure": by_figure, "structure": by_structure}
+        by_table.setdefault((fig, table), []).append(sid)
+    return {"figure": by_figure, "structure": by_structure,
+            "table": {key: tuple(ids) for key, ids in by_table.items()}}
 
 
 def shapes(tables: Tables, figure: str) -> pd.DataFrame:
@@ -65,9 +69,9 @@ def shapes(tables: Tables, figure: str) -> pd.DataFrame:
     return out
 
 
-def _where(frame: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
-    """Return the rows of ``frame`` whose ``column`` equals ``value`` (a mask: ``query`` parses text each call)."""
-    return frame[frame[column] == value]
+def drawn_ids(tables: Tables, figure: str, table: str) -> tuple[str, ...]:
+    """Return the ids of the structures from ``table`` (e.g. "muscles") drawn in ``figure``, sorted; may be empty."""
+    return derived(tables["figure_shapes"], "shape_index", _shape_index)["table"].get((figure, table), ())
 
 
 def shape(tables: Tables, figure: str, structure_id: str, table: str | None = None) -> pd.DataFrame:
@@ -329,8 +333,7 @@ def describe_cross_section(tables: Tables, scheme: str = "four", highlight: str 
     parts.append("Walls: " + "; ".join(
         f"{structure_name(tables, 'boundaries', b)}, {_boundary_note(tables, b, scheme)}"
         for b in tables["boundaries"]["boundary_id"]) + ".")
-    vessels = shapes(tables, CROSS_SECTION)
-    vessels = vessels[vessels["structure_table"] == "glossary"]["structure_id"].drop_duplicates()
+    vessels = drawn_ids(tables, CROSS_SECTION, "glossary")
     parts.append("Nerves and vessels: " + "; ".join(
         f"{structure_name(tables, 'glossary', v)} in the "
         f"{short_compartment_name(tables, containing_compartment(tables, v, scheme)).lower()}"
@@ -393,8 +396,7 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
                   "width": 1.5 if inside else 3, "dash": BOUNDARY_DASH.get(bid, "solid")},
             hoverinfo="text", text=f"<b>{name}</b><br>{note}"))
         _label(notes, name.replace(" of the leg", ""), label_position(pts), _anchor(pts), size=12)
-    df = shapes(tables, CROSS_SECTION)
-    for vid in df.loc[df["structure_table"] == "glossary", "structure_id"].drop_duplicates():
+    for vid in drawn_ids(tables, CROSS_SECTION, "glossary"):
         pts = shape(tables, CROSS_SECTION, vid, "glossary")
         kind = _vessel_kind(tables, vid)
         st = NERVE_STYLE if kind == "nerve" else ARTERY_STYLE
@@ -416,7 +418,7 @@ def cross_section_figure(tables: Tables, scheme: str = "four", highlight: str | 
     title = f"Cross-section of the mid-leg: {scheme}-compartment description"
     if highlight:
         title += f"; {short_compartment_name(tables, highlight).lower()} highlighted"
-    sources = list(table_sources(df))
+    sources = list(table_sources(shapes(tables, CROSS_SECTION)))
     for cid in comps:
         sources += structure_sources(tables, "compartments", cid)
     return _layout(fig, title, describe_cross_section(tables, scheme, highlight), sources, height=720, notes=notes)
@@ -461,7 +463,7 @@ def _at_mid_leg(joints) -> bool:
 def drawn_muscles(tables: Tables) -> tuple[str, ...]:
     """Return the muscles drawn in the cross-section, from superficial to deep (slider order)."""
     def build() -> tuple[str, ...]:
-        drawn = set(_where(shapes(tables, CROSS_SECTION), "structure_table", "muscles")["structure_id"])
+        drawn = set(drawn_ids(tables, CROSS_SECTION, "muscles"))
         return tuple(m for lay in LAYER_ORDER for m in layer_muscles(tables, lay)["muscle_id"] if m in drawn)
 
     return derived_from(tables, ("figure_shapes", "muscles"), "drawn_muscles", build)
@@ -533,7 +535,7 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> Figure:
     septum = structure_name(tables, "boundaries", "transverse_intermuscular_septum")
     fig.add_trace(scatter(x=xs, y=ys, mode="lines", name=septum, hoverinfo="text", text=septum,
                              line={"color": OKABE_ITO["black"], "width": 2.5, "dash": "dashdot"}))
-    drawn = _where(shapes(tables, CROSS_SECTION), "structure_table", "muscles")["structure_id"].drop_duplicates()
+    drawn = drawn_ids(tables, CROSS_SECTION, "muscles")
     # areas first, then the thin tendons on top so they stay visible
     drawn = sorted(drawn, key=lambda m: _plain_points(shape(tables, CROSS_SECTION, m, "muscles"))["kind"] == "point")
     for mid in drawn:
@@ -573,7 +575,7 @@ def layers_figure(tables: Tables, layer: str = "superficial") -> Figure:
 def layers_sources(tables: Tables, layer: str) -> tuple[str, ...]:
     """Return the source ids the layers figure cites: the drawing, the muscles drawn or lit, the term "layer"."""
     mus = tables["muscles"]
-    drawn = set(_where(shapes(tables, CROSS_SECTION), "structure_table", "muscles")["structure_id"])
+    drawn = set(drawn_ids(tables, CROSS_SECTION, "muscles"))
     lit = set(layer_muscles(tables, layer)["muscle_id"])
     ids = list(table_sources(shapes(tables, CROSS_SECTION))) + list(table_sources(mus[mus["muscle_id"].isin(drawn | lit)]))
     ids += list(row(tables, "glossary", "muscle_layer")["source_ids"])
@@ -590,7 +592,8 @@ def attachments_of(tables: Tables, muscle_id: str) -> pd.DataFrame:
 
 def attachment_muscles(tables: Tables) -> tuple[str, ...]:
     """Return the muscles with attachments drawn in the bones view, in muscles.csv order."""
-    drawn = set(_where(shapes(tables, BONES_VIEW), "kind", "line_of_pull")["structure_id"])
+    bones_view = shapes(tables, BONES_VIEW)
+    drawn = set(bones_view.loc[bones_view["kind"] == "line_of_pull", "structure_id"])
     att = set(tables["attachments"]["muscle_id"])
     return tuple(m for m in tables["muscles"]["muscle_id"] if m in drawn and m in att)
 
@@ -598,7 +601,7 @@ def attachment_muscles(tables: Tables) -> tuple[str, ...]:
 def describe_bones(tables: Tables, muscle_id: str | None = None, marker: str | None = None) -> str:
     """Return a text description of the bones view (with a muscle's attachments, or a marked landmark)."""
     o = ORIENTATION[BONES_VIEW]
-    bones = _bone_order(_where(shapes(tables, BONES_VIEW), "structure_table", "bones")["structure_id"].unique())
+    bones = _bone_order(drawn_ids(tables, BONES_VIEW, "bones"))
     text = (f"Schematic posterior view of the right lower femur, tibia, fibula, talus and calcaneus: "
             f"{o['up']} is at the top, {o['left']} on the left and {o['right']} on the right. Bones: "
             + ", ".join(structure_name(tables, "bones", b) for b in bones) + ".")
@@ -606,7 +609,7 @@ def describe_bones(tables: Tables, muscle_id: str | None = None, marker: str | N
         return text + (" One landmark is marked with a star and a large question mark; the other landmarks "
                        "are not named.")
     if muscle_id is None:
-        lms = _where(shapes(tables, BONES_VIEW), "structure_table", "landmarks")["structure_id"].drop_duplicates()
+        lms = drawn_ids(tables, BONES_VIEW, "landmarks")
         text += " Landmarks named: " + "; ".join(
             f"{structure_name(tables, 'landmarks', lm)} ({_on(tables, lm)})" for lm in lms) + "."
     else:
@@ -662,9 +665,8 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
         row(tables, "landmarks", marker)
     fig = new_figure()
     notes: list[dict] = []
-    df = shapes(tables, BONES_VIEW)
     # the talus goes first so the malleoli of the leg bones are drawn over it
-    for bid in sorted(_bone_order(df[df["structure_table"] == "bones"]["structure_id"].unique()),
+    for bid in sorted(_bone_order(drawn_ids(tables, BONES_VIEW, "bones")),
                       key=lambda b: b != "talus"):
         pts = shape(tables, BONES_VIEW, bid, "bones")
         xs, ys = coords(pts, closed=True)
@@ -676,7 +678,7 @@ def bones_figure(tables: Tables, muscle_id: str | None = None, *, marker: str | 
                                  text=None if marker is not None else f"<b>{name}</b> (bone)"))
         if marker is None:
             _label(notes, name, label_position(pts), size=12, bold=True)
-    for lm in df[df["structure_table"] == "landmarks"]["structure_id"].drop_duplicates():
+    for lm in drawn_ids(tables, BONES_VIEW, "landmarks"):
         pts = shape(tables, BONES_VIEW, lm, "landmarks")
         kind = _plain_points(pts)["kind"]
         name = structure_name(tables, "landmarks", lm)

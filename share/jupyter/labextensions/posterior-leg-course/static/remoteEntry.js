@@ -35,12 +35,6 @@
     });
   }
 
-  function plotlyModel(figure) {
-    var data = {};
-    data[PLOTLY_MIME] = figure;
-    return { data: data, metadata: {}, trusted: true, setData: function () {} };
-  }
-
   function courseRenderer(RenderedPlotly) {
     class CourseRenderedPlotly extends RenderedPlotly {
       constructor(options) {
@@ -100,17 +94,17 @@
     });
   }
 
-  // Resolves true once plotly.js has started, false when it already had.
+  // Resolves once plotly.js has started (at once if it already had).
   function startPlotly() {
-    if (window.Plotly) return Promise.resolve(false);
+    if (window.Plotly) return Promise.resolve();
     return plotlyModule().then(function (plotly) {
       var renderer = new plotly.RenderedPlotly({ mimeType: PLOTLY_MIME });
-      return Promise.resolve(renderer.renderModel(plotlyModel({ data: [], layout: {} }))).then(
-        function () {
-          renderer.dispose();
-          return true;
-        }
-      );
+      var data = {};
+      data[PLOTLY_MIME] = { data: [], layout: {} };
+      var model = { data: data, metadata: {}, trusted: true, setData: function () {} };
+      return Promise.resolve(renderer.renderModel(model)).then(function () {
+        renderer.dispose();
+      });
     });
   }
 
