@@ -5,8 +5,8 @@ Per lesson, over a few runs (fresh page and kernel each run):
   figure and widget is drawn (target < 3 s);
 - slider → figure: from a key press on the `course-probe` slider until plotly.js has drawn the
   new figure in `course-probe-output` (its `plotly_afterplot` event), for lessons whose probe is
-  a slider: 95th percentile of every press after the first of each run (target < 150 ms), and
-  the median of the first presses, which also create the widget that redraws the figure;
+  a slider: 95th percentile of every press (target < 150 ms), and apart the first press of each
+  run. The slider is focused first, as a learner's click would, and the page left to settle;
 - websocket: bytes the server sent to the page while opening and running the lesson (target < 2 MB).
 
 Run from the repository root: `make bench`, `python -m benchmarks.bench_browser`, or
@@ -53,6 +53,7 @@ def measure_run(context, server, notebook, slider_steps):
         latencies = []
         if slider_steps and lesson.probe_kind() == "slider" and lesson.watch_probe_draws():
             lesson.mark_keydown()
+            lesson.focus_slider()
             for step in range(slider_steps):
                 lesson.wait_probe_stable(quiet_ms=200)
                 lesson.act_on_probe("slider", step)
@@ -109,16 +110,16 @@ def main(argv=None):
         f" {'first press ms':>15} {'websocket MB':>20}"
     )
     print(f"Browser benchmark: {args.runs} run(s) per lesson, median (min–max);"
-          f" targets: run-all < {TARGET_RUN_ALL_S:g} s, slider p95 (after the first press) < {TARGET_SLIDER_P95_MS:g} ms,"
+          f" targets: run-all < {TARGET_RUN_ALL_S:g} s, slider p95 (every press) < {TARGET_SLIDER_P95_MS:g} ms,"
           f" websocket < {TARGET_WS_MB:g} MB")  # fmt: skip
     print(header)
     print("-" * len(header))
     for notebook, runs in rows:
         run_all = [r[0] for r in runs]
         ws_mb = [r[1] / 1e6 for r in runs]
-        later = [ms for r in runs for ms in r[2][1:]]
+        presses = [ms for r in runs for ms in r[2]]
         first = [r[2][0] for r in runs if r[2]]
-        slider = f"{p95(later):.0f} (n={len(later)})" if later else "no slider probe"
+        slider = f"{p95(presses):.0f} (n={len(presses)})" if presses else "no slider probe"
         first_press = spread(first, lambda v: f"{v:.0f}") if first else "-"
         print(
             f"{notebook:<34} {spread(run_all, lambda v: f'{v:.2f}'):>22} {slider:>23}"

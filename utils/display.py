@@ -262,15 +262,16 @@ def _formatter():
     return DisplayFormatter()
 
 
-def set_outputs(output, *items) -> None:
+def set_outputs(output, *items, metadata: dict | None = None) -> None:
     """Make an ``ipywidgets.Output`` show ``items`` (see :func:`bundle`) instead of what it showed.
 
     The outputs are set in one widget-state update rather than captured from ``display``
     calls: this is quicker, and a notebook runner that stands in for the browser (nbclient,
     Voilà) then has no captured output to send back to the kernel while a cell runs, which
-    can leave it waiting for the cell's reply until it times out.
+    can leave it waiting for the cell's reply until it times out. ``metadata`` goes with
+    every output.
     """
-    output.outputs = tuple({"output_type": "display_data", "data": bundle(item), "metadata": {}}
+    output.outputs = tuple({"output_type": "display_data", "data": bundle(item), "metadata": dict(metadata or {})}
                            for item in items)
 
 

@@ -464,12 +464,25 @@ class LessonPage:
             }"""
         )
 
+    def _slider_handle(self):
+        probe = self.page.locator(".course-probe").first
+        probe.scroll_into_view_if_needed()
+        return probe.locator(".noUi-handle, input[type=range]").first
+
+    def focus_slider(self):
+        """Scroll the `.course-probe` slider into view and focus its handle, as a learner's click does.
+
+        Focusing a widget makes its cell JupyterLab's active cell, and the page redraws its
+        notebook toolbar and cell marks: a key press timed from then on measures the slider alone.
+        """
+        self._slider_handle().focus()
+
     def act_on_probe(self, kind, step=0):
         """Change `.course-probe` once as a learner would; `step` picks direction or option."""
         probe = self.page.locator(".course-probe").first
         probe.scroll_into_view_if_needed()
         if kind == "slider":
-            handle = probe.locator(".noUi-handle, input[type=range]").first
+            handle = self._slider_handle()
             handle.focus()
             key = "ArrowRight" if step % 2 == 0 else "ArrowLeft"
             if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax"):

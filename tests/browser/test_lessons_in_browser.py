@@ -104,3 +104,37 @@ def test_plotly_is_started_while_the_lesson_opens(lab_server, browser_context):
         lesson.close()
     assert not lesson.console_errors, lesson.console_errors
     assert not lesson.page_errors, lesson.page_errors
+
+
+IN_PLACE_LESSON = "02_triceps_surae.ipynb"  # its probe is a slider that redraws a FigurePane
+_MARK_PLOTS_JS = """() => {
+  const plots = [...document.querySelectorAll('.course-probe-output .js-plotly-plot')];
+  plots.forEach(plot => { plot.__courseKept = true; });
+  return {probe: plots.length, page: document.querySelectorAll('.js-plotly-plot').length};
+}"""
+_KEPT_PLOTS_JS = """() => ({
+  kept: [...document.querySelectorAll('.course-probe-output .js-plotly-plot')].map(p => !!p.__courseKept),
+  page: document.querySelectorAll('.js-plotly-plot').length,
+})"""
+
+
+def test_a_slider_redraws_its_figure_in_place(lab_server, browser_context):
+    """A slider's new figure is drawn on the plot already on the page, not on a new plot."""
+    lesson = LessonPage(browser_context, lab_server, IN_PLACE_LESSON)
+    try:
+        lesson.open()
+        lesson.run_all()
+        lesson.wait_settled()
+        assert lesson.probe_kind() == "slider"
+        before = lesson.wait_probe_stable()
+        marked = lesson.page.evaluate(_MARK_PLOTS_JS)
+        assert marked["probe"] >= 1
+        lesson.act_on_probe("slider")
+        lesson.wait_probe_changed(before)
+        after = lesson.page.evaluate(_KEPT_PLOTS_JS)
+    finally:
+        lesson.close()
+    assert after["kept"] == [True] * marked["probe"], "the figure was drawn on a new plot"
+    assert after["page"] == marked["page"]
+    assert not lesson.console_errors, lesson.console_errors
+    assert not lesson.page_errors, lesson.page_errors
