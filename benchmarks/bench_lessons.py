@@ -16,7 +16,7 @@ from notebook_runs import LESSONS, floor_notebook, median, run_notebook, spread
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     cases = [("floor (imports only)", floor_notebook(), 0)]
     cases += [(p.stem, nbformat.read(p, as_version=4), p.stat().st_size) for p in LESSONS]

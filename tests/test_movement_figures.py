@@ -156,6 +156,12 @@ def test_explorer_description_says_what_the_figure_shows(setup, geometry):
     assert mf.explorer_figure(setup, 90, 0).layout.meta["description"] == text
     straight = mf.explorer_description(setup, 0, 10)
     assert "does not change its length" not in straight and "none of this change comes from the knee" in straight
+    slight = mf.explorer_description(setup, 1, 0)
+    assert "Gastrocnemius, medial head: " in slight and "knee changes its length by less than 1 mm" in slight
+    assert "Soleus: the same length" in slight and "does not change its length" in slight
+    opt_mm = setup.parameters["gastrocnemius_medial"]["optimal_fiber_length_m"] * 1000
+    knee_mm = abs(mf.explorer_values(setup, 90, 0)["gastrocnemius_medial"]["knee_effect_mm"])
+    assert f"(about {knee_mm / opt_mm:.0%} of its optimal fibre length of {opt_mm:.0f} mm)" in text
 
 
 def test_stretch_comparison_shows_gastrocnemius_lengthening_more_than_soleus(setup, geometry):

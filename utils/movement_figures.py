@@ -334,6 +334,9 @@ def explorer_figure(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_DEG,
     return _with_meta(fig, explorer_description(setup, knee_deg, ankle_deg), setup.source_ids)
 
 
+_NO_ARM_MM = 0.05  # a knee moment arm below this: the muscle's path does not cross the knee
+
+
 def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> str:
     """Return, in words, what the explorer figure shows at this pose (for screen readers)."""
     values = explorer_values(setup, knee_deg, ankle_deg)
@@ -352,12 +355,14 @@ def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float
             text += f"; the knee angle alone makes it {abs(knee):.0f} mm {'longer' if knee > 0 else 'shorter'}"
             opt = setup.parameters.get(m, {}).get("optimal_fiber_length_m")
             if opt:
-                text += (f" (that is {abs(knee) / (opt * 1000):.1f} times its optimal fibre length of "
+                text += (f" (about {abs(knee) / (opt * 1000):.0%} of its optimal fibre length of "
                          f"{opt * 1000:.0f} mm)")
         elif abs(knee_deg) < 0.5:
             text += "; the knee is straight, so none of this change comes from the knee"
-        else:
+        elif abs(v["knee_moment_arm_mm"]) < _NO_ARM_MM:
             text += "; the knee angle does not change its length"
+        else:
+            text += "; at this knee angle the knee changes its length by less than 1 mm"
         text += (f". Moment arm at the ankle {v['ankle_moment_arm_mm']:.0f} mm (plantarflexor), "
                  f"at the knee {v['knee_moment_arm_mm']:.0f} mm.")
         parts.append(text)
