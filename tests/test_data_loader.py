@@ -305,3 +305,13 @@ def test_every_plantaris_count_says_what_it_counted():
     counted = st[st["limbs_examined"].notna() | st["limbs_absent"].notna()]
     assert counted["sample_unit"].notna().all(), counted.loc[counted["sample_unit"].isna(), "study_id"].tolist()
     assert st.loc[st["limbs_examined"].isna() & st["limbs_absent"].isna(), "sample_unit"].isna().all()
+
+
+def test_every_model_is_the_file_its_numbers_were_derived_from():
+    tables = load_course()
+    models = tables["models"]
+    provenance = tables["provenance"].set_index("resource")
+    for resource in ("muscle_geometry", "muscle_parameters"):
+        inputs = {path.removeprefix("opensim-models/") for path in provenance.loc[resource, "inputs"]}
+        assert set(models["model_file"]) == inputs, resource
+        assert set(tables[resource]["model"]) == set(models["model_id"]), resource

@@ -106,3 +106,18 @@ def test_model_toggle_shows_readable_labels(tables, no_display):
     ex = mw.MovementExplorer(tables)
     labels = [label for label, _ in ex.model.options]
     assert "rajagopal2016" not in labels and "Rajagopal 2016 (full body)" in labels
+
+
+def test_model_names_come_from_the_models_table(tables):
+    models = tables["models"]
+    expected = dict(zip(models["model_id"].astype(str), models["label"].astype(str)))
+    ex = mw.MovementExplorer(tables, probe=False)
+    assert {m: label for label, m in ex.model.options} == expected
+    renamed = dict(tables)
+    renamed["models"] = models.assign(label=models["label"] + " (renamed)")
+    ex = mw.MovementExplorer(renamed, probe=False)
+    caption = ex.pane.outputs[0]["data"][PLOTLY_MIME]["layout"]["title"]["subtitle"]["text"]
+    assert "Computed with the Rajagopal 2016 (full body) (renamed) musculoskeletal model" in caption
+    assert "Rajagopal 2016 (full body) (renamed) model" in ex.description.value
+    test = mw.SilfverskioldTest(renamed, probe=False)
+    assert "Gait2392 (renamed)" in [label for label, _m in test.model.options]

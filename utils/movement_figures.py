@@ -135,15 +135,19 @@ class ExplorerSetup:
     source_ids: tuple[str, ...]
     parameters: Mapping[str, Mapping[str, float]]
     source_labels: Mapping[str, str] = field(default_factory=dict)  # short labels from sources.csv
+    model_label: str = ""  # the model's name from models.csv; the model id when that is empty
 
 
-# How learners see each model's id (muscle_geometry.model) in widgets, captions and descriptions.
-MODEL_LABELS = {"rajagopal2016": "Rajagopal 2016 (full body)", "gait2392": "Gait2392"}
+def model_labels(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """Return {model id: the name learners see} from the ``models`` table (empty without one)."""
+    models = tables.get("models")
+    if models is None:
+        return {}
+    return dict(zip(models["model_id"].astype(str), models["label"].astype(str)))
 
 
-def model_label(model: str) -> str:
-    """Return the readable name of model id ``model`` (the id itself for a model without one)."""
-    return MODEL_LABELS.get(model, model)
+def _model_name(setup: ExplorerSetup) -> str:
+    return setup.model_label or setup.geometry.model
 
 
 def explorer_setup(geometry, tables: Mapping[str, pd.DataFrame],
@@ -172,7 +176,8 @@ def explorer_setup(geometry, tables: Mapping[str, pd.DataFrame],
         sources = tuple(dict.fromkeys(sources + table_sources(sel)))
     labels = source_labels(tables) if "sources" in tables else {}
     return ExplorerSetup(geometry, muscles, muscle_names(tables.get("muscles")), sources, params,
-                         {s: labels[s] for s in sources if s in labels})
+                         {s: labels[s] for s in sources if s in labels},
+                         model_labels(tables).get(geometry.model, ""))
 
 
 def _length_curves(setup: ExplorerSetup, knee_deg: float) -> np.ndarray:
@@ -303,7 +308,7 @@ def explorer_figure_dict(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_D
                      "hovertemplate": f"{name}<br>%{{x}}<br>moment arm %{{y:.1f}} mm<extra></extra>",
                      "xaxis": "x2", "yaxis": "y2"})
     layout = _base_layout("What the knee angle does to the calf muscles (model-derived)",
-                          f"Computed with the {model_label(g.model)} musculoskeletal model. "
+                          f"Computed with the {_model_name(setup)} musculoskeletal model. "
                           + _sources_text(setup.source_ids, setup.source_labels), height=560)
     layout["annotations"].append({"text": "", "xref": "paper", "yref": "paper", "x": 0.0, "y": 1.0,
                                   "yanchor": "bottom", "showarrow": False, "xanchor": "left",
@@ -340,7 +345,7 @@ _NO_ARM_MM = 0.05  # a knee moment arm below this: the muscle's path does not cr
 def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> str:
     """Return, in words, what the explorer figure shows at this pose (for screen readers)."""
     values = explorer_values(setup, knee_deg, ankle_deg)
-    parts = [f"{_pose_title(knee_deg, ankle_deg)}, in the {model_label(setup.geometry.model)} model."]
+    parts = [f"{_pose_title(knee_deg, ankle_deg)}, in the {_model_name(setup)} model."]
     for m in setup.muscles:
         v = values[m]
         name = _name(setup.names, m)
@@ -378,7 +383,7 @@ def stretch_comparison(setup: ExplorerSetup, start: tuple[float, float], end: tu
     geometry = setup.geometry
     before, after = geometry.query(*start), geometry.query(*end)
     lines = [f"From {_pose_title(*start).lower()} to {_pose_title(*end).lower()}, "
-             f"in the {model_label(geometry.model)} model:", ""]
+             f"in the {_model_name(setup)} model:", ""]
     for m in setup.muscles:
         change = (after[m]["length_m"] - before[m]["length_m"]) * 1000.0
         word = "longer" if change >= 0 else "shorter"
@@ -404,7 +409,7 @@ def force_comparison(setup: ExplorerSetup, tables: Mapping[str, pd.DataFrame] | 
         sources = cite(tables, setup.source_ids)
     else:
         sources = _sources_text(setup.source_ids, setup.source_labels) + "."
-    return (f"In the {model_label(setup.geometry.model)} model the maximum isometric force of soleus "
+    return (f"In the {_model_name(setup)} model the maximum isometric force of soleus "
             f"(the largest force the model lets it produce) is {sol:,.0f} N; the two gastrocnemius heads together: "
             f"{gas:,.0f} N. {sources}")
 
@@ -527,8 +532,9 @@ def silfverskiold_description(result: SilfverskioldResult, names: Mapping[str, s
 
 
 def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[str, str] | None = None,
-                         source_ids: Iterable[str] = (), labels: Mapping[str, str] | None = None) -> Figure:
-    """Return the simplified Silfverskiöld test as a figure.
+                         source_ids: Iterable[str] = (), labels: Mapping[str, str] | None = None,
+                         model_label: str = "") -> Figure:
+    """Return the simplified Silfverskiöld test as a figure; ``model_label`` names the model (default its id).
 
     Left: length of the muscle that limits the ankle (or medial gastrocnemius when none is
     tight) against ankle angle, knee straight and knee bent, with its length limit. Right:
@@ -566,7 +572,7 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
     title = {"gastrocnemius": "Tight gastrocnemius", "soleus": "Tight soleus",
              "neither": "No tight calf muscle"}[r.tight]
     layout = _base_layout(f"Simplified Silfverskiöld test: {title}",
-                          f"Model {model_label(geometry.model)}; simplified: see the text. " + _sources_text(source_ids, labels),
+                          f"Model {model_label or geometry.model}; simplified: see the text. " + _sources_text(source_ids, labels),
                           height=470)
     layout.update({
         "xaxis": {"domain": [0.0, 0.55], "title": {"text": "ankle angle (°; + dorsiflexion)"}},

@@ -32,7 +32,8 @@ def _tables(tables):
 def _models(tables) -> list[tuple[str, str]]:
     """Return (readable label, model id) pairs for the models in ``muscle_geometry``."""
     ids = dict.fromkeys(tables["muscle_geometry"]["model"].astype(str))
-    return [(mf.model_label(m), m) for m in ids]
+    labels = mf.model_labels(tables)
+    return [(labels.get(m, m), m) for m in ids]
 
 
 class MovementExplorer(widgets.VBox):
@@ -146,7 +147,8 @@ class SilfverskioldTest(widgets.VBox):
         labels = source_labels(self.tables)
         text = mf.silfverskiold_description(r, self.names, sources, labels)
         self.description.value = description_html(text)
-        show_in(self.output, mf.silfverskiold_figure(geo, r, self.names, sources, labels), text)
+        model = mf.model_labels(self.tables).get(self.model.value, "")
+        show_in(self.output, mf.silfverskiold_figure(geo, r, self.names, sources, labels, model), text)
 
     def _on_change(self, _change) -> None:
         self.redraw()
