@@ -76,7 +76,7 @@ CASES = [
              "That is the medial border of the tibia.\n", "", Q_HEAD, "q_label,", "question_id",
      "fewer than two options"),
     (Q_HEAD, ",,,,tibia_posterior,1,", ",,,,,1,", Q_HEAD, "q_label,", "figure", "names no figure"),
-    (Q_HEAD, "lateral head.,,,,,2,gray1918", "lateral head.,3,4,,,2,gray1918", Q_HEAD,
+    (Q_HEAD, "lateral head.,,,,,2,true,gray1918", "lateral head.,3,4,,,2,true,gray1918", Q_HEAD,
      "q_single,", "answer_low", "only numeric"),
 ]
 

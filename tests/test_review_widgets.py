@@ -63,6 +63,14 @@ def test_review_questions_are_repeatable_and_leave_out_lesson_07(tables, tmp_pat
     assert all(lesson[q] != "07" for q in first)
 
 
+def test_review_never_asks_a_question_that_needs_its_lessons_figure_or_widget(tables, tmp_path):
+    q = tables["questions"].set_index("question_id")
+    needs_lesson = set(q.index[~q["in_review"].astype(bool)])
+    assert set(q.index[q["type"] == "label"]) <= needs_lesson  # a label question points at a figure
+    drawn = {qid for seed in range(20) for qid in rw.review_questions(12, seed, tmp_path / "p.jsonl", tables)}
+    assert drawn and not drawn & needs_lesson
+
+
 def test_review_questions_favour_what_was_missed(tables, tmp_path):
     path = tmp_path / "p.jsonl"
     missed = "q04_knee_bent_weak"

@@ -231,12 +231,14 @@ def review_questions(n: int = REVIEW_SIZE, seed: int = REVIEW_SEED, path=None,
                      tables: Mapping | None = None, exclude_lessons: tuple[str, ...] = ("07",)) -> list[str]:
     """Return up to ``n`` question ids from :func:`utils.progress.review_set`, repeatable for a seed.
 
-    Questions of ``exclude_lessons`` (the review lesson's own) are left out; the draw asks for
-    extra ids so that ``n`` remain when the bank is large enough.
+    Questions of ``exclude_lessons`` (the review lesson's own) and those that need their lesson's
+    figure or widget on screen (``in_review`` false) are left out; the draw asks for extra ids so
+    that ``n`` remain when the bank is large enough.
     """
     tables = _tables(tables)
     questions = tables["questions"]
-    skip = set(questions.loc[questions["lesson_id"].isin(exclude_lessons), "question_id"].astype(str))
+    left_out = questions["lesson_id"].isin(exclude_lessons) | ~questions["in_review"].astype(bool)
+    skip = set(questions.loc[left_out, "question_id"].astype(str))
     ids = progress.review_set(n + len(skip), seed, path=path, tables=tables)
     return [q for q in ids if q not in skip][:n]
 
