@@ -155,10 +155,20 @@ def test_numeric_right_values_and_spellings(bank, response):
     assert grade(bank["q_numeric"], response).correct
 
 
-@pytest.mark.parametrize("response, side", [(8.99, "lower"), ("12 %", "higher"), (-1, "lower")])
+@pytest.mark.parametrize("response, side", [(8.99, "too low"), ("12 %", "too high"), (-1, "too low")])
 def test_numeric_wrong_says_too_low_or_high(bank, response, side):
     fb = grade(bank["q_numeric"], response)
     assert fb.counted and not fb.correct and side in fb.message
+    assert "positive" not in fb.message and "fraction" not in fb.message
+
+
+def test_numeric_wrong_sign_or_a_fraction_for_a_percentage_get_a_hint(bank):
+    q = bank["q_numeric"]
+    assert q.unit == "%" and q.answer_low > 1
+    negative = grade(q, -q.answer_low)
+    assert negative.counted and not negative.correct and "give it as a positive number" in negative.message
+    fraction = grade(q, q.answer_low / 100)
+    assert fraction.counted and not fraction.correct and "multiply by 100" in fraction.message
 
 
 @pytest.mark.parametrize("response", ["abc", "10 kg", "", None, "nan", float("inf"), True])

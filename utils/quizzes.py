@@ -340,8 +340,13 @@ def _grade_numeric(q: Question, response):
         return f"'{response}' could not be read as a number; type a number such as 12{unit}."
     if q.answer_low <= value <= q.answer_high:
         return True, ""
-    side = "lower" if value < q.answer_low else "higher"
-    return False, f"{_fmt_number(value)}{unit} is {side} than the values the sources report."
+    side = "low" if value < q.answer_low else "high"
+    hint = ""
+    if value < 0 and q.answer_low <= -value <= q.answer_high:
+        hint = " The size is right: give it as a positive number."
+    elif q.unit == "%" and 0 < value <= 1 < q.answer_low and q.answer_low <= value * 100 <= q.answer_high:
+        hint = " That looks like a fraction: multiply by 100 for a percentage."
+    return False, f"{_fmt_number(value)}{unit} is too {side} for this question.{hint}"
 
 
 # ---------------------------------------------------------------- static view
