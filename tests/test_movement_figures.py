@@ -155,13 +155,21 @@ def test_explorer_description_says_what_the_figure_shows(setup, geometry):
     assert "Sources: Rajagopal et al. 2016;" in text  # short labels from sources.csv, not source ids
     assert mf.explorer_figure(setup, 90, 0).layout.meta["description"] == text
     straight = mf.explorer_description(setup, 0, 10)
-    assert "does not change its length" not in straight and "none of this change comes from the knee" in straight
+    assert "does not change its length" not in straight and "all of this change comes from the ankle" in straight
+    assert straight.startswith("Knee straight (0°), ankle in 10° of dorsiflexion")
+    reference = mf.explorer_description(setup, 0, 0)
+    assert reference.count("the same length as at the reference pose") == 3 and "change comes" not in reference
+    assert "Soleus: the same length as at the reference pose. Moment arm at the ankle" in reference
+    assert "no moment arm at the knee (its path does not cross the knee)" in reference
+    both = mf.explorer_description(setup, 45, 10)
+    medial = both.split("Gastrocnemius, lateral head")[0]
+    assert "the knee angle alone makes it" in medial and "and the ankle angle makes it" in medial
     slight = mf.explorer_description(setup, 1, 0)
     assert "Gastrocnemius, medial head: " in slight and "knee changes its length by less than 1 mm" in slight
     assert "Soleus: the same length" in slight and "does not change its length" in slight
     opt_mm = setup.parameters["gastrocnemius_medial"]["optimal_fiber_length_m"] * 1000
     knee_mm = abs(mf.explorer_values(setup, 90, 0)["gastrocnemius_medial"]["knee_effect_mm"])
-    assert f"(about {knee_mm / opt_mm:.0%} of its optimal fibre length of {opt_mm:.0f} mm)" in text
+    assert f"(the whole muscle–tendon unit; that is about {knee_mm / opt_mm:.0%} of its optimal fibre length of {opt_mm:.0f} mm)" in text
 
 
 def test_stretch_comparison_shows_gastrocnemius_lengthening_more_than_soleus(setup, geometry):
@@ -345,3 +353,15 @@ def test_explorer_marker_labels_sit_on_different_sides(setup):
     fig = mf.explorer_figure(setup, 0, 0)
     positions = [t.textposition for t in fig.data if t.type == "scatter" and t.mode == "markers+text"]
     assert len(positions) == len(setup.muscles) and len(set(positions)) == len(positions)
+
+
+def test_explorer_bars_and_description_round_moment_arms_alike(tables):
+    for model in ("rajagopal2016", "gait2392"):
+        setup = mf.explorer_setup(MuscleGeometry.from_course(tables, model), tables)
+        for knee, ankle in ((0, 0), (45, 10), (90, -20)):
+            text = mf.explorer_description(setup, knee, ankle)
+            bars = mf.explorer_changes(setup, knee, ankle)["traces"]
+            n = len(setup.muscles)
+            for i, m in enumerate(setup.muscles):
+                ankle_label = bars[3 * n + i]["text"][0]
+                assert f"Moment arm at the ankle {ankle_label}" in text, (model, knee, ankle, m)

@@ -230,7 +230,13 @@ def _signed_mm(x: float) -> str:
 
 
 def _pose_title(knee_deg: float, ankle_deg: float) -> str:
-    return f"Knee flexed {_fmt_deg(knee_deg)}, {_ankle_words(ankle_deg)}"
+    knee = "Knee straight (0°)" if abs(knee_deg) < 0.05 else f"Knee flexed {_fmt_deg(knee_deg)}"
+    return f"{knee}, {_ankle_words(ankle_deg)}"
+
+
+def _mm(x: float) -> str:
+    """Return a length in whole millimetres, rounded as the explorer's bar labels are."""
+    return f"{round(x, 1):.0f}"
 
 
 def explorer_changes(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> dict:
@@ -249,7 +255,7 @@ def explorer_changes(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) ->
         traces[3 * i + 2] = {"x": [float(ankle_deg)], "y": [round(v["length_change_mm"], 2)],
                              "text": [_signed_mm(v["length_change_mm"])]}
         ys = [round(v["ankle_moment_arm_mm"], 1), round(v["knee_moment_arm_mm"], 1)]
-        traces[3 * n + i] = {"y": ys, "text": [f"{y:.0f} mm" for y in ys]}
+        traces[3 * n + i] = {"y": ys, "text": [f"{_mm(y)} mm" for y in ys]}
     return {"traces": traces, "title": _pose_title(knee_deg, ankle_deg)}
 
 
@@ -340,6 +346,7 @@ def explorer_figure(setup: ExplorerSetup, knee_deg: float = KNEE_STRAIGHT_DEG,
 
 
 _NO_ARM_MM = 0.05  # a knee moment arm below this: the muscle's path does not cross the knee
+_SAME_MM = 0.05  # a length change below this is no change (interpolation rounding)
 
 
 def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> str:
@@ -351,8 +358,14 @@ def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float
         name = _name(setup.names, m)
         change = v["length_change_mm"]
         knee = v["knee_effect_mm"]
+        ankle = change - knee  # what the ankle angle adds, at this knee angle
+        straight = abs(knee_deg) < 0.5
         if abs(change) < 0.5:
-            text = f"{name}: the same length as with the knee straight and the ankle at 0°"
+            if straight and abs(ankle_deg) < 0.5:
+                text = f"{name}: the same length as at the reference pose"
+            else:
+                about = "about " if abs(change) >= _SAME_MM else ""
+                text = f"{name}: {about}the same length as with the knee straight and the ankle at 0°"
         else:
             text = (f"{name}: {abs(change):.0f} mm {'longer' if change > 0 else 'shorter'} than with the knee "
                     f"straight and the ankle at 0°")
@@ -360,16 +373,23 @@ def explorer_description(setup: ExplorerSetup, knee_deg: float, ankle_deg: float
             text += f"; the knee angle alone makes it {abs(knee):.0f} mm {'longer' if knee > 0 else 'shorter'}"
             opt = setup.parameters.get(m, {}).get("optimal_fiber_length_m")
             if opt:
-                text += (f" (about {abs(knee) / (opt * 1000):.0%} of its optimal fibre length of "
-                         f"{opt * 1000:.0f} mm)")
-        elif abs(knee_deg) < 0.5:
-            text += "; the knee is straight, so none of this change comes from the knee"
+                text += (f" (the whole muscle–tendon unit; that is about {abs(knee) / (opt * 1000):.0%} of "
+                         f"its optimal fibre length of {opt * 1000:.0f} mm)")
+            if abs(ankle) >= 0.5:
+                text += f", and the ankle angle makes it {abs(ankle):.0f} mm {'longer' if ankle > 0 else 'shorter'}"
+        elif straight:
+            if abs(change) >= 0.5:
+                text += "; the knee is straight, so all of this change comes from the ankle"
         elif abs(v["knee_moment_arm_mm"]) < _NO_ARM_MM:
             text += "; the knee angle does not change its length"
         else:
             text += "; at this knee angle the knee changes its length by less than 1 mm"
-        text += (f". Moment arm at the ankle {v['ankle_moment_arm_mm']:.0f} mm (plantarflexor), "
-                 f"at the knee {v['knee_moment_arm_mm']:.0f} mm.")
+        knee_arm = v["knee_moment_arm_mm"]
+        if abs(knee_arm) < _NO_ARM_MM:
+            at_knee = "no moment arm at the knee (its path does not cross the knee)"
+        else:
+            at_knee = f"at the knee {_mm(knee_arm)} mm ({'knee flexor' if knee_arm > 0 else 'knee extensor'})"
+        text += f". Moment arm at the ankle {_mm(v['ankle_moment_arm_mm'])} mm (plantarflexor), {at_knee}."
         parts.append(text)
     parts.append(_sources_text(setup.source_ids, setup.source_labels) + ".")
     return " ".join(parts)
