@@ -365,3 +365,12 @@ def test_explorer_bars_and_description_round_moment_arms_alike(tables):
             for i, m in enumerate(setup.muscles):
                 ankle_label = bars[3 * n + i]["text"][0]
                 assert f"Moment arm at the ankle {ankle_label}" in text, (model, knee, ankle, m)
+
+
+def test_silfverskiold_description_reads_right_for_a_plantarflexed_limit_and_the_range_end(geometry):
+    low = mf.silfverskiold_description(mf.silfverskiold(geometry, "gastrocnemius", -40))
+    assert "with the knee straight the ankle stops short of 0°, in 40° of plantarflexion" in low
+    assert "dorsiflexes only" not in low
+    capped = mf.silfverskiold_description(mf.silfverskiold(geometry, "neither", 0))
+    assert capped.count("at least") == 3  # two results and one explanation of the range end
+    assert "data end at 30° of dorsiflexion" in capped

@@ -519,12 +519,12 @@ def silfverskiold(geometry, tight: str, limit_ankle_deg: float = 0.0,
 
 def _limit_words(angle: float, capped: bool) -> str:
     if capped:
-        return f"at least {_fmt_deg(angle)} (the end of the model's range: no tight muscle stops it)"
+        return f"dorsiflexes to at least {_fmt_deg(angle)}"
     if angle < 0:
-        return f"only to {-angle:.0f}° of plantarflexion"
+        return f"stops short of 0°, in {-angle:.0f}° of plantarflexion"
     if round(angle) == 0:
-        return "only to 0° (no dorsiflexion)"
-    return f"to {angle:.0f}° of dorsiflexion"
+        return "stops at 0° (no dorsiflexion)"
+    return f"dorsiflexes to {angle:.0f}°"
 
 
 def silfverskiold_description(result: SilfverskioldResult, names: Mapping[str, str] | None = None,
@@ -533,9 +533,13 @@ def silfverskiold_description(result: SilfverskioldResult, names: Mapping[str, s
     r = result
     who = {"gastrocnemius": "both heads of gastrocnemius are", "soleus": "soleus is",
            "neither": "no calf muscle is"}[r.tight]
-    text = (f"If {who} tight, the ankle dorsiflexes "
-            f"{_limit_words(r.straight_deg, r.straight_capped)} with the knee straight and "
-            f"{_limit_words(r.bent_deg, r.bent_capped)} with the knee bent to {_fmt_deg(r.knee_bent_deg)}.")
+    text = (f"If {who} tight, with the knee straight the ankle {_limit_words(r.straight_deg, r.straight_capped)}; "
+            f"with the knee bent to {_fmt_deg(r.knee_bent_deg)} it {_limit_words(r.bent_deg, r.bent_capped)}.")
+    beyond_range = r.tight != "neither" and r.straight_capped and r.bent_capped  # said just below
+    if (r.straight_capped or r.bent_capped) and not beyond_range:
+        end = r.bent_deg if r.bent_capped else r.straight_deg
+        text += (f" The model's ankle data end at {_fmt_deg(end)} of dorsiflexion, so \u201cat least\u201d means"
+                 " that no tight muscle stops the ankle before that.")
     if r.tight != "neither":
         if r.straight_capped and r.bent_capped:
             text += " The limit chosen is beyond the model's range, so nothing stops the ankle."
