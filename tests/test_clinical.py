@@ -99,3 +99,11 @@ def test_compartment_walls_widget_lists_the_chosen_compartment(tables):
     assert w.walls.value.index("Posterior intermuscular septum") > w.walls.value.index("as a whole")
     w.compartment.value = "anterior"
     assert "anterior compartment" in w.walls.value and "Anterior intermuscular septum" in w.walls.value
+
+
+def test_a_condition_card_can_name_its_own_parts(tables):
+    graft = clinical.condition_md(tables, "plantaris_graft")
+    assert "**Why it can be spared.**" in graft and "**Before the operation.**" in graft
+    assert "**How it happens.**" not in graft
+    rupture = clinical.condition_md(tables, "achilles_rupture")
+    assert "**How it happens.**" in rupture and "**Signs and tests.**" in rupture

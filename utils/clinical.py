@@ -22,8 +22,8 @@ from utils.style import FONT_FAMILY, OKABE_ITO, muscle_style
 Tables = Mapping[str, pd.DataFrame]
 PROBE = "course-probe"
 PROBE_OUTPUT = "course-probe-output"
-CONDITION_PARTS = (("what_happens", "What happens"), ("mechanism", "Mechanism"),
-                   ("examination", "Examination"), ("why_it_matters", "Why it matters"),
+CONDITION_PARTS = (("what_happens", "What happens"), ("mechanism", "How it happens"),
+                   ("examination", "Signs and tests"), ("why_it_matters", "Why it matters"),
                    ("anatomy_link", "The anatomy behind it"))
 
 
@@ -35,6 +35,9 @@ def condition_md(tables: Tables, condition_id: str) -> str:
     c = row(tables, "clinical", condition_id)
     lines = [f"### {c['name']}", ""]
     for col, label in CONDITION_PARTS:
+        heading = c.get(f"{col}_heading")  # a card whose part needs its own heading
+        if isinstance(heading, str) and heading.strip():
+            label = heading.strip()
         text = c.get(col)
         if isinstance(text, str) and text.strip():
             lines += [f"**{label}.** {text}", ""]
