@@ -69,3 +69,13 @@ def test_an_amount_is_accepted_with_either_sign_and_the_precision_is_stated(tabl
     assert "within 0.5 mm" in ne.task_md("e04_gastrocnemius_shortening")
     assert "minus sign" in ne.task_md("e04_gastrocnemius_shortening")
     assert "exact number" in ne.task_md("e07_glossary_count")
+
+
+def test_an_answer_in_the_wrong_unit_gets_a_hint(tables):
+    mm, _ = ne.expected_value("e04_gastrocnemius_shortening", tables)
+    metres = ne.check("e04_gastrocnemius_shortening", mm / 1000, tables)
+    assert not metres.correct and "looks like metres" in metres.message
+    pct, _ = ne.expected_value("e06_pooled_absence", tables)
+    fraction = ne.check("e06_pooled_absence", pct / 100, tables)
+    assert not fraction.correct and "multiply by 100" in fraction.message
+    assert "looks like" not in ne.check("e04_gastrocnemius_shortening", mm + 5, tables).message

@@ -352,3 +352,12 @@ def test_lesson_quiz_holds_that_lessons_questions(tables, progress_file):
     with pytest.raises(KeyError, match="07"):
         lesson_quiz("07", tables=tables, path=progress_file)
 
+
+
+def test_a_revealed_answer_ending_in_a_full_stop_is_not_doubled(bank):
+    import dataclasses
+
+    q = bank["q_single"]
+    options = tuple(dataclasses.replace(o, text=o.text + ".") if o.correct else o for o in q.options)
+    fb = grade(dataclasses.replace(q, options=options), "c", attempt=q.max_tries)
+    assert fb.reveal is not None and ".." not in fb.message

@@ -148,8 +148,7 @@ def _precision(ex: NumericExercise) -> str:
     if ex.tolerance == 0:
         text = " and accepts only the exact number"
     else:
-        text = (f" and accepts answers within {ex.tolerance:g}{unit} of it, so keep the decimals "
-                "(do not round)")
+        text = f" and accepts answers within {ex.tolerance:g}{unit} of it"
     if not ex.signed:
         text += "; give the amount with or without a minus sign"
     return text
@@ -196,7 +195,12 @@ def check(exercise_id: str, answer, tables: Tables | None = None) -> CheckResult
                            f"{', '.join(t + '.csv' for t in ex.tables)}. {cite(tables, sources)}",
                            source_ids=sources)
     side = "too high" if value > right else "too low"
-    return CheckResult(exercise_id, False, f"**Not yet.** {value:g}{unit} is {side}. Hint: {ex.hint}",
+    scale = ""
+    if ex.unit == "mm" and abs(value * 1000 - right) <= ex.tolerance:
+        scale = " That looks like metres: multiply by 1000 for millimetres."
+    elif ex.unit == "%" and abs(value * 100 - right) <= ex.tolerance:
+        scale = " That looks like a fraction: multiply by 100 for a percentage."
+    return CheckResult(exercise_id, False, f"**Not yet.** {value:g}{unit} is {side}.{scale} Hint: {ex.hint}",
                        source_ids=sources)
 
 

@@ -262,7 +262,7 @@ def grade(question: Question, response, attempt: int = 1) -> Feedback:
     reveal = answer_text(q) if attempt >= q.max_tries else None
     message = f"Not quite. {detail}".rstrip()
     if reveal is not None:
-        message += f" The answer: {reveal}. {q.explanation}"
+        message += f" The answer: {reveal.rstrip('.')}. {q.explanation}"
     else:
         left = q.max_tries - attempt
         message += f" Try again ({left} {'try' if left == 1 else 'tries'} left)."
@@ -346,6 +346,8 @@ def _grade_numeric(q: Question, response):
         hint = " The size is right: give it as a positive number."
     elif q.unit == "%" and 0 < value <= 1 < q.answer_low and q.answer_low <= value * 100 <= q.answer_high:
         hint = " That looks like a fraction: multiply by 100 for a percentage."
+    elif q.unit == "mm" and q.answer_low <= abs(value) * 1000 <= q.answer_high:
+        hint = " That looks like metres: multiply by 1000 for millimetres."
     return False, f"{_fmt_number(value)}{unit} is too {side} for this question.{hint}"
 
 
