@@ -374,3 +374,10 @@ def test_silfverskiold_description_reads_right_for_a_plantarflexed_limit_and_the
     capped = mf.silfverskiold_description(mf.silfverskiold(geometry, "neither", 0))
     assert capped.count("at least") == 3  # two results and one explanation of the range end
     assert "data end at 30° of dorsiflexion" in capped
+
+
+def test_models_are_introduced_from_the_models_table(tables):
+    text = mf.models_md(tables)
+    for m in tables["models"].to_dict("records"):
+        assert f"- **{m['label']}:** {m['description']}" in text
+    assert set(mf.model_sources(tables)) == {s for ids in tables["models"]["source_ids"] for s in ids}

@@ -150,6 +150,19 @@ def _model_name(setup: ExplorerSetup) -> str:
     return setup.model_label or setup.geometry.model
 
 
+def models_md(tables: Mapping[str, pd.DataFrame]) -> str:
+    """Return the musculoskeletal models of ``models.csv`` as a Markdown list: name, what it is, sources."""
+    from utils.narrative import cite
+
+    return "\n".join(f"- **{m['label']}:** {m['description']} {cite(tables, m['source_ids'])}"
+                     for m in tables["models"].to_dict("records"))
+
+
+def model_sources(tables: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
+    """Return the source ids cited by ``models.csv``, in order of first use."""
+    return table_sources(tables["models"])
+
+
 def explorer_setup(geometry, tables: Mapping[str, pd.DataFrame],
                    muscles: Iterable[str] = EXPLORER_MUSCLES) -> ExplorerSetup:
     """Return the explorer's fixed inputs for ``geometry`` (a MuscleGeometry) and course tables.
@@ -430,8 +443,9 @@ def force_comparison(setup: ExplorerSetup, tables: Mapping[str, pd.DataFrame] | 
     else:
         sources = _sources_text(setup.source_ids, setup.source_labels) + "."
     return (f"In the {_model_name(setup)} model the maximum isometric force of soleus "
-            f"(the largest force the model lets it produce) is {sol:,.0f} N; the two gastrocnemius heads together: "
-            f"{gas:,.0f} N. {sources}")
+            f"(the force it produces when fully active at its optimal fibre length, neither shortening nor "
+            f"lengthening) is {sol:,.0f} N; the two gastrocnemius heads together: {gas:,.0f} N. So even when a "
+            f"bent knee weakens gastrocnemius, the larger soleus can still plantarflex the ankle. {sources}")
 
 
 # ---------------------------------------------------------------- Silfverskiöld test (lesson 04)
