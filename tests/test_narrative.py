@@ -70,7 +70,8 @@ def test_navigation_links_previous_and_next(tables):
     middle = n.navigation_md(tables, "02")
     assert "(01_compartments.ipynb)" in middle and "(03_attachments.ipynb)" in middle
     last = n.navigation_md(tables, tables["lessons"]["lesson_id"].iloc[-1])
-    assert "Next" not in last
+    assert "Next" not in last and "Back to the start" in last and "(00_start_here.ipynb)" in last
+    assert "Back to the start" not in middle
 
 
 def test_learning_path_links_every_lesson(tables):

@@ -167,6 +167,8 @@ def navigation_md(tables: Tables, lesson_id: str) -> str:
         parts.append(f"← Previous: {lesson_link(tables, ids[i - 1])}")
     if i < len(ids) - 1:
         parts.append(f"Next: {lesson_link(tables, ids[i + 1])} →")
+    elif i > 0:  # the last lesson: back to the start, where the course map is
+        parts.append(f"Back to the start: {lesson_link(tables, ids[0])}")
     return " | ".join(parts)
 
 
