@@ -769,6 +769,10 @@ def phase_share_description(shares: Mapping[str, float], time_shares: Mapping[st
 JOINT_LABELS = {"knee": "knee flexion (0 = straight)", "ankle": "ankle dorsiflexion (− = plantarflexion)"}
 
 
+def _signed_deg(x: float) -> str:
+    return f"−{abs(x):.0f}°" if round(x) < 0 else f"{x:.0f}°"
+
+
 def gait_angles_description(angles: pd.DataFrame, phases: pd.DataFrame,
                             labels: Mapping[str, str] | None = None) -> str:
     """Return the joint-angle figure in words: each joint's range and where its extremes fall."""
@@ -783,8 +787,8 @@ def gait_angles_description(angles: pd.DataFrame, phases: pd.DataFrame,
         x, y = r["percent_cycle"].to_numpy(float), r["angle_deg"].to_numpy(float)
         lo, hi = int(np.argmin(y)), int(np.argmax(y))
         label = JOINT_LABELS.get(joint, joint)
-        parts.append(f"{label[0].upper() + label[1:]}: from {y[lo]:.0f}° at {x[lo]:.0f} % ({phase_of(x[lo])}) "
-                     f"to {y[hi]:.0f}° at {x[hi]:.0f} % ({phase_of(x[hi])}).")
+        parts.append(f"{label[0].upper() + label[1:]}: lowest {_signed_deg(y[lo])} at {x[lo]:.0f} % of the cycle "
+                     f"({phase_of(x[lo])}), highest {_signed_deg(y[hi])} at {x[hi]:.0f} % ({phase_of(x[hi])}).")
     parts.append(_sources_text(table_sources(angles) + table_sources(phases), labels) + ".")
     return " ".join(parts)
 
