@@ -58,7 +58,8 @@ def compartment_walls(tables: Tables, compartment_id: str) -> pd.DataFrame:
     A wall is a boundary whose ``separates`` names the compartment (column ``other_side`` names
     the compartment beyond it), a boundary of its parent compartment (four-compartment
     sub-compartments), or one that separates nothing because it encloses every compartment
-    (the crural fascia; ``other_side`` "outside: skin"). Columns: boundary_id, name,
+    (the crural fascia; ``other_side`` "the tissue under the skin, then the skin"). Columns:
+    boundary_id, name,
     other_side, of_parent (True for a wall of the parent compartment as a whole, which does not
     lie between the sub-compartments), source_ids. Raises KeyError for an unknown compartment.
     """
@@ -71,7 +72,7 @@ def compartment_walls(tables: Tables, compartment_id: str) -> pd.DataFrame:
         sep = b["separates"]
         of_parent = False
         if sep is None or (not isinstance(sep, (tuple, list)) and pd.isna(sep)) or len(sep) == 0:
-            other = "outside: skin"
+            other = "the tissue under the skin, then the skin"
         elif compartment_id in sep:
             other = ", ".join(names.get(s, s) for s in sep if s != compartment_id)
         elif parent is not None and parent in sep:
