@@ -59,8 +59,9 @@ def compartment_walls(tables: Tables, compartment_id: str) -> pd.DataFrame:
     the compartment beyond it), a boundary of its parent compartment (four-compartment
     sub-compartments), or one that separates nothing because it encloses every compartment
     (the crural fascia; ``other_side`` "the tissue under the skin, then the skin"). Columns:
-    boundary_id, name, other_side, of_parent (True for a wall of the parent compartment as a whole, which does not
-    lie between the sub-compartments), source_ids. Raises KeyError for an unknown compartment.
+    boundary_id, name, other_side, of_parent (True for a wall of the parent compartment as a
+    whole, which does not lie between the sub-compartments), source_ids. Raises KeyError for an
+    unknown compartment.
     """
     comp = row(tables, "compartments", compartment_id)
     names = dict(zip(tables["compartments"]["compartment_id"], tables["compartments"]["name"]))
