@@ -1,5 +1,9 @@
 """Each lesson on a fresh kernel against a floor notebook that only imports the same libraries.
 
+The floor imports numpy, pandas, plotly, ipywidgets and IPython, and every line the lessons'
+first cells import from the course's own package (``utils``), so the difference is the
+lessons' own work.
+
 Targets: execution within 1.5x the floor; kernel RSS after the run < 200 MB;
 committed notebook < 100 KB; the notebook after execution and save kept small.
 Prints one table (median and min–max over RUNS rounds).

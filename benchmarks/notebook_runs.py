@@ -21,6 +21,17 @@ FLOOR_SOURCE = (
 )
 
 
+def lesson_imports(lessons=LESSONS) -> list[str]:
+    """Return the import lines of the lessons' first code cells (the course modules they use), in order."""
+    lines: dict[str, None] = {}
+    for path in lessons:
+        cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        for line in (cells[0].source.splitlines() if cells else ()):
+            if line.startswith(("import ", "from ")):
+                lines[line] = None
+    return list(lines)
+
+
 @dataclass
 class Run:
     """One execution of one notebook on a fresh kernel."""
@@ -31,10 +42,10 @@ class Run:
 
 
 def floor_notebook() -> nbformat.NotebookNode:
-    """Return a notebook that only imports the libraries the lessons use."""
+    """Return a notebook that only imports the libraries the lessons use, the course's own modules included."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.cells = [nbformat.v4.new_code_cell(FLOOR_SOURCE)]
+    nb.cells = [nbformat.v4.new_code_cell("\n".join([FLOOR_SOURCE, *lesson_imports()]))]
     return nb
 
 
