@@ -193,3 +193,23 @@ def test_key_point_k04_7_holds_for_the_derived_geometry(tables):
         knee, excursion, arm = _excursion_and_arm(tables, "gait2392", muscle)
         agree = np.isclose(excursion, arm, rtol=0.15)
         assert agree.mean() > 0.9, muscle  # one grid step where its path changes (knee 45°) may not
+
+
+def test_a_table_is_turned_into_a_geometry_once(tables):
+    table = tables["muscle_geometry"]
+    assert MuscleGeometry.from_table(table, "gait2392") is MuscleGeometry.from_table(table, "gait2392")
+    assert MuscleGeometry.from_table(table, "gait2392") is not MuscleGeometry.from_table(table, "rajagopal2016")
+    assert MuscleGeometry.from_table(table.copy(), "gait2392") is not MuscleGeometry.from_table(table, "gait2392")
+
+
+def test_grid_extent_is_the_range_of_every_interpolated_value(tables):
+    g = MuscleGeometry.from_course(tables, "rajagopal2016")
+    muscles = ("gastrocnemius_medial", "soleus")
+    lo, hi = g.grid_extent("knee_moment_arm_m", muscles)
+    # every grid point and the points halfway between them
+    knees = np.union1d(g.knee_deg, (g.knee_deg[1:] + g.knee_deg[:-1]) / 2)
+    ankles = np.union1d(g.ankle_deg, (g.ankle_deg[1:] + g.ankle_deg[:-1]) / 2)
+    seen = [g.query(float(k), float(a))[m]["knee_moment_arm_m"] for k in knees for a in ankles for m in muscles]
+    assert lo == pytest.approx(min(seen)) and hi == pytest.approx(max(seen))
+    with pytest.raises(ValueError):
+        g.grid_extent("speed", muscles)

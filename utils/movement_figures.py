@@ -214,12 +214,9 @@ def _moment_arm_extent_mm(setup: ExplorerSetup) -> tuple[float, float]:
 
     Interpolation between grid points cannot leave the range of the grid values, so the grid holds both.
     """
-    g = setup.geometry
-    values = [q[m][key] * 1000.0
-              for knee in g.knee_deg for ankle in g.ankle_deg
-              for q in (g.query(float(knee), float(ankle)),)
-              for m in setup.muscles for key in ("ankle_moment_arm_m", "knee_moment_arm_m")]
-    return min(values), max(values)
+    extents = [setup.geometry.grid_extent(key, setup.muscles)
+               for key in ("ankle_moment_arm_m", "knee_moment_arm_m")]
+    return min(lo for lo, _ in extents) * 1000.0, max(hi for _, hi in extents) * 1000.0
 
 
 def explorer_values(setup: ExplorerSetup, knee_deg: float, ankle_deg: float) -> dict[str, dict[str, float]]:

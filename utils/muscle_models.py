@@ -50,10 +50,16 @@ class MuscleGeometry:
 
     @classmethod
     def from_table(cls, table: pd.DataFrame, model: str = "rajagopal2016") -> MuscleGeometry:
-        """Return the interpolator for ``model`` from a muscle_geometry DataFrame.
+        """Return the interpolator for ``model`` from a muscle_geometry DataFrame (built once per table).
 
         Raises ValueError if the model is absent or its rows do not fill a full grid.
         """
+        from utils.data import derived
+
+        return derived(table, ("muscle_geometry", cls, model), lambda t: cls._build(t, model))
+
+    @classmethod
+    def _build(cls, table: pd.DataFrame, model: str) -> MuscleGeometry:
         known = sorted(set(table["model"].astype(str)))
         rows = table[table["model"] == model]
         if rows.empty:
@@ -88,6 +94,16 @@ class MuscleGeometry:
 
             tables = load_course()
         return cls.from_table(tables["muscle_geometry"], model)
+
+    def grid_extent(self, quantity: str, muscles) -> tuple[float, float]:
+        """Return the smallest and largest tabulated ``quantity`` of ``muscles`` over the grid.
+
+        Bilinear interpolation cannot leave that range. Raises ValueError for an unknown quantity
+        or muscle.
+        """
+        q = QUANTITIES.index(quantity)
+        values = self._values[q, [self.muscles.index(m) for m in muscles]]
+        return float(values.min()), float(values.max())
 
     @property
     def knee_range(self) -> tuple[float, float]:
