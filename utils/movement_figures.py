@@ -607,7 +607,8 @@ def silfverskiold_figure(geometry, result: SilfverskioldResult, names: Mapping[s
     title = {"gastrocnemius": "Tight gastrocnemius", "soleus": "Tight soleus",
              "neither": "No tight calf muscle"}[r.tight]
     layout = _base_layout(f"Simplified Silfverskiöld test: {title}",
-                          f"Model {model_label or geometry.model}; simplified: see the text. " + _sources_text(source_ids, labels),
+                          f"Model {model_label or geometry.model}; simplified: see the text. "
+                          + _sources_text(source_ids, labels),
                           height=470)
     layout.update({
         "xaxis": {"domain": [0.0, 0.55], "title": {"text": "ankle angle (°; + dorsiflexion)"}},

@@ -113,7 +113,8 @@ class SilfverskioldTest(widgets.VBox):
                                            description="Tight muscle:", style={"description_width": "initial"})
         lo, hi = geo.ankle_range
         self.limit = widgets.IntSlider(value=int(limit_ankle_deg), min=int(lo), max=int(hi), step=1,
-                                       description="Dorsiflexion the tight muscle allows with the knee straight (°; negative = plantarflexion)",
+                                       description=("Dorsiflexion the tight muscle allows with the knee straight "
+                                                    "(°; negative = plantarflexion)"),
                                        style={"description_width": "initial"}, layout={"width": "780px"})
         if probe:
             self.tight.add_class(PROBE)

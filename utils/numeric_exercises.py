@@ -17,6 +17,7 @@ import pandas as pd
 
 from utils.exercises import CheckResult
 from utils.narrative import cite, table_sources, unique_ids
+from utils.quizzes import unit_hint
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -195,11 +196,7 @@ def check(exercise_id: str, answer, tables: Tables | None = None) -> CheckResult
                            f"{', '.join(t + '.csv' for t in ex.tables)}. {cite(tables, sources)}",
                            source_ids=sources)
     side = "too high" if value > right else "too low"
-    scale = ""
-    if ex.unit == "mm" and abs(value * 1000 - right) <= ex.tolerance:
-        scale = " That looks like metres: multiply by 1000 for millimetres."
-    elif ex.unit == "%" and abs(value * 100 - right) <= ex.tolerance:
-        scale = " That looks like a fraction: multiply by 100 for a percentage."
+    scale = unit_hint(value, ex.unit, lambda x: abs(x - right) <= ex.tolerance + 1e-9)
     return CheckResult(exercise_id, False, f"**Not yet.** {value:g}{unit} is {side}.{scale} Hint: {ex.hint}",
                        source_ids=sources)
 

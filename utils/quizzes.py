@@ -341,14 +341,25 @@ def _grade_numeric(q: Question, response):
     if q.answer_low <= value <= q.answer_high:
         return True, ""
     side = "low" if value < q.answer_low else "high"
-    hint = ""
-    if value < 0 and q.answer_low <= -value <= q.answer_high:
-        hint = " The size is right: give it as a positive number."
-    elif q.unit == "%" and 0 < value <= 1 < q.answer_low and q.answer_low <= value * 100 <= q.answer_high:
-        hint = " That looks like a fraction: multiply by 100 for a percentage."
-    elif q.unit == "mm" and q.answer_low <= abs(value) * 1000 <= q.answer_high:
-        hint = " That looks like metres: multiply by 1000 for millimetres."
+
+    def accepted(x: float) -> bool:
+        return q.answer_low <= x <= q.answer_high
+
+    hint = " The size is right: give it as a positive number." if value < 0 and accepted(-value) else ""
+    hint = hint or unit_hint(value, q.unit, accepted)
     return False, f"{_fmt_number(value)}{unit} is too {side} for this question.{hint}"
+
+
+def unit_hint(value: float, unit: str, accepted) -> str:
+    """Return a hint when ``value`` would be ``accepted`` (a test of a number) in the expected unit.
+
+    Catches a fraction typed for a percentage and metres typed for millimetres; returns "" otherwise.
+    """
+    if unit == "%" and 0 < abs(value) <= 1 and accepted(value * 100):
+        return " That looks like a fraction: multiply by 100 for a percentage."
+    if unit == "mm" and accepted(value * 1000):
+        return " That looks like metres: multiply by 1000 for millimetres."
+    return ""
 
 
 # ---------------------------------------------------------------- static view
